@@ -1,0 +1,16 @@
+from django.apps import AppConfig
+
+
+class AccountsConfig(AppConfig):
+    default_auto_field = "django.db.models.BigAutoField"
+    name = "accounts"
+    verbose_name = "Accounts and access"
+
+    def ready(self):
+        from django.db.models.signals import post_migrate
+
+        from . import roles
+
+        # Keeping role groups in step with the declared permissions is
+        # reference-data upkeep, not business logic.
+        post_migrate.connect(roles.sync_role_groups_handler, sender=self)

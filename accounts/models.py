@@ -1,0 +1,100 @@
+from django.contrib.auth.models import AbstractUser
+from django.contrib.contenttypes.models import ContentType
+from django.db import models
+from django.urls import reverse
+from simple_history.models import HistoricalRecords
+
+from .roles import Role
+
+
+class Team(models.Model):
+    class Kind(models.TextChoices):
+        IRO_SERVICE = "iro_service", "IRO service"
+        LADO_SERVICE = "lado_service", "LADO service"
+        REG44 = "reg44", "Regulation 44 visiting"
+        SOCIAL_WORK = "social_work", "Social work team"
+        BUSINESS_SUPPORT = "business_support", "Business support"
+
+    name = models.CharField(max_length=120, unique=True)
+    kind = models.CharField(max_length=30, choices=Kind.choices)
+    manager = models.ForeignKey(
+        "accounts.User",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="managed_teams",
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+
+class User(AbstractUser):
+    job_title = models.CharField(max_length=120, blank=True)
+    phone = models.CharField(max_length=40, blank=True)
+    team = models.ForeignKey(
+        Team, null=True, blank=True, on_delete=models.SET_NULL, related_name="members"
+    )
+    history = HistoricalRecords(excluded_fields=["last_login", "password"])
+
+    class Meta:
+        ordering = ["last_name", "first_name"]
+
+    def __str__(self):
+        return self.get_full_name() or self.username
+
+    @property
+    def role_values(self) -> frozenset[str]:
+        """Return the user's role values, cached for the life of the instance."""
+        if not hasattr(self, "_role_values"):
+            self._role_values = frozenset(self.groups.values_list("name", flat=True))
+        return self._role_values
+
+    def has_role(self, *roles: str) -> bool:
+        return self.is_active and any(role in self.role_values for role in roles)
+
+    @property
+    def role_labels(self) -> list[str]:
+        return [Role(r).label for r in sorted(self.role_values) if r in Role.values]
+
+
+class AccessLog(models.Model):
+    """Who opened, searched, exported or was refused which record, and when."""
+
+    class Action(models.TextChoices):
+        VIEW = "view", "Viewed"
+        DENIED = "denied", "Refused (out of scope)"
+        SEARCH = "search", "Searched"
+        EXPORT = "export", "Exported"
+        SIGN_IN = "sign_in", "Signed in"
+        SIGN_OUT = "sign_out", "Signed out"
+        SIGN_IN_FAILED = "sign_in_failed", "Sign-in failed"
+
+    at = models.DateTimeField(auto_now_add=True, db_index=True)
+    user = models.ForeignKey(
+        User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    username = models.CharField(max_length=150, blank=True)
+    action = models.CharField(max_length=20, choices=Action.choices)
+    content_type = models.ForeignKey(
+        ContentType, null=True, blank=True, on_delete=models.SET_NULL
+    )
+    object_id = models.CharField(max_length=64, blank=True)
+    object_repr = models.CharField(max_length=200, blank=True)
+    path = models.CharField(max_length=500, blank=True)
+    ip_address = models.GenericIPAddressField(null=True, blank=True)
+    detail = models.CharField(max_length=500, blank=True)
+
+    class Meta:
+        ordering = ["-at", "-id"]
+        indexes = [models.Index(fields=["content_type", "object_id", "-at"])]
+
+    def __str__(self):
+        return f"{self.username} {self.action} {self.object_repr} at {self.at:%Y-%m-%d %H:%M}"
+
+    def get_absolute_url(self):
+        return reverse("accounts:access-log")

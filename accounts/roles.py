@@ -1,0 +1,79 @@
+"""Roles are Django groups; each role's permissions are declared here, once."""
+
+from django.db import models
+
+
+class Role(models.TextChoices):
+    IRO = "iro", "Independent Reviewing Officer"
+    LADO = "lado", "LADO"
+    REG44_VISITOR = "reg44_visitor", "Regulation 44 visitor"
+    MANAGER = "manager", "Manager"
+    MINUTE_TAKER = "minute_taker", "Minute-taker"
+    ADMINISTRATOR = "administrator", "Administrator"
+
+
+# Each app's codenames live in its own permissions module; this table says which
+# role holds which. Record scope (which children) is decided by selectors.
+ROLE_PERMISSIONS: dict[str, list[str]] = {
+    Role.IRO: [
+        "cases.view_child",
+        "cases.add_child",
+        "cases.change_child",
+        "cases.change_child_episodes",
+        "cases.change_key_people",
+        "cases.view_timescales",
+    ],
+    Role.LADO: ["cases.view_timescales"],
+    Role.REG44_VISITOR: ["cases.view_timescales"],
+    Role.MANAGER: [
+        "cases.view_child",
+        "cases.add_child",
+        "cases.change_child",
+        "cases.change_child_episodes",
+        "cases.change_key_people",
+        "cases.allocate_child",
+        "cases.view_child_audit",
+        "cases.view_timescales",
+    ],
+    Role.MINUTE_TAKER: ["cases.view_timescales"],
+    Role.ADMINISTRATOR: [
+        "accounts.view_user",
+        "accounts.add_user",
+        "accounts.change_user",
+        "accounts.view_team",
+        "accounts.add_team",
+        "accounts.change_team",
+        "auth.view_group",
+        "cases.view_timescales",
+        "cases.manage_calendar",
+        "cases.view_localclosureday",
+        "cases.add_localclosureday",
+        "cases.change_localclosureday",
+        "cases.delete_localclosureday",
+        "cases.view_timescalesetting",
+        "cases.change_timescalesetting",
+    ],
+}
+
+
+def sync_role_groups(*, using: str = "default") -> None:
+    """Create one group per role and give it exactly the declared permissions."""
+    from django.contrib.auth.models import Group, Permission
+
+    for role in Role:
+        group, _ = Group.objects.using(using).get_or_create(name=role.value)
+        wanted = []
+        for dotted in ROLE_PERMISSIONS.get(role, []):
+            app_label, codename = dotted.split(".")
+            perm = (
+                Permission.objects.using(using)
+                .filter(content_type__app_label=app_label, codename=codename)
+                .first()
+            )
+            if perm is not None:
+                wanted.append(perm)
+        group.permissions.set(wanted)
+
+
+def sync_role_groups_handler(sender, using="default", **kwargs):
+    sync_role_groups(using=using)

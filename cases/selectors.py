@@ -1,0 +1,260 @@
+"""Reads for the child record, the working-day calendar and record scope."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+from itertools import groupby
+
+from django.conf import settings
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
+
+from accounts.models import AccessLog, User
+from accounts.roles import Role
+from accounts.selectors import access_log_list_for
+
+from . import timescales
+from .calendar import ClosedDays
+from .models import (
+    Allocation,
+    CareEpisode,
+    Child,
+    CPPlanEpisode,
+    KeyPerson,
+    LocalClosureDay,
+    TimescaleSetting,
+)
+
+
+# --- the statutory clock -----------------------------------------------------------
+
+
+def working_calendar() -> timescales.WorkingCalendar:
+    """Return the calendar of non-working days: bank holidays and local closures."""
+    local = dict(LocalClosureDay.objects.values_list("day", "name"))
+    return timescales.WorkingCalendar(closed=ClosedDays(local))
+
+
+def timescale_overrides() -> dict[str, int]:
+    """Return the administrator's values for local-practice rules."""
+    return dict(TimescaleSetting.objects.values_list("code", "amount"))
+
+
+def timescale_convention() -> timescales.Convention:
+    return timescales.Convention(
+        getattr(settings, "TIMESCALE_COUNTING_CONVENTION", "exclusive")
+    )
+
+
+@dataclass(frozen=True)
+class Clock:
+    """A calendar and local settings loaded once, to compute many due dates."""
+
+    calendar: timescales.WorkingCalendar
+    overrides: dict[str, int]
+    convention: timescales.Convention
+
+    def due(self, code: str, start: date) -> timescales.DueDate:
+        return timescales.due_date(
+            code, start, calendar=self.calendar, overrides=self.overrides,
+            convention=self.convention,
+        )
+
+
+def clock_get() -> Clock:
+    """Return a Clock with the current calendar and local rule settings."""
+    return Clock(working_calendar(), timescale_overrides(), timescale_convention())
+
+
+# --- record scope --------------------------------------------------------------------
+
+
+def child_list_visible_to(*, user: User) -> QuerySet[Child]:
+    """Return the children `user` may see (DOMAIN.md A3)."""
+    if not user.is_authenticated or not user.is_active:
+        return Child.objects.none()
+    if user.has_role(Role.MANAGER):
+        return Child.objects.all()
+    if user.has_role(Role.IRO):
+        in_care = CareEpisode.objects.filter(child=OuterRef("pk"))
+        on_plan = CPPlanEpisode.objects.filter(child=OuterRef("pk"))
+        allocated = Allocation.objects.filter(child=OuterRef("pk"), worker=user)
+        return Child.objects.filter(Q(Exists(in_care)) | Q(Exists(on_plan)) | Q(Exists(allocated)))
+    return Child.objects.none()
+
+
+def child_may_change(*, user: User, child: Child) -> bool:
+    """Return whether `user` may edit `child`'s record (scope checked separately)."""
+    return user.has_perm("cases.change_child")
+
+
+def child_list_search(*, user: User) -> QuerySet[Child]:
+    """Return visible children with their current IRO and open episodes annotated."""
+    current_iro = Allocation.objects.filter(
+        role=Allocation.Role.IRO, ended_on__isnull=True
+    ).select_related("worker")
+    open_care = CareEpisode.objects.filter(ended_on__isnull=True)
+    open_plan = CPPlanEpisode.objects.filter(ended_on__isnull=True)
+    return child_list_visible_to(user=user).prefetch_related(
+        Prefetch("allocations", queryset=current_iro, to_attr="current_iro_allocations"),
+        Prefetch("care_episodes", queryset=open_care, to_attr="open_care_episodes"),
+        Prefetch("cp_plans", queryset=open_plan, to_attr="open_cp_plans"),
+    )
+
+
+def child_get_for_record(*, user: User, pk: int) -> Child:
+    """Return one visible child with everything the record page shows, or raise."""
+    return (
+        child_list_visible_to(user=user)
+        .prefetch_related(
+            Prefetch("care_episodes", queryset=CareEpisode.objects.order_by("-started_on", "-id")),
+            Prefetch("cp_plans", queryset=CPPlanEpisode.objects.order_by("-started_on", "-id")),
+            Prefetch(
+                "allocations",
+                queryset=Allocation.objects.select_related("worker", "team", "allocated_by"),
+            ),
+            Prefetch("key_people", queryset=KeyPerson.objects.order_by("relationship", "name")),
+        )
+        .get(pk=pk)
+    )
+
+
+def child_caseload_for(*, user: User) -> QuerySet[Child]:
+    """Return the children currently allocated to `user` as their IRO."""
+    return child_list_search(user=user).filter(
+        allocations__worker=user,
+        allocations__role=Allocation.Role.IRO,
+        allocations__ended_on__isnull=True,
+    )
+
+
+def care_periods(episodes: list[CareEpisode]) -> list[list[CareEpisode]]:
+    """Group episodes (any order) into periods of care, newest period first."""
+    periods: list[list[CareEpisode]] = []
+    for episode in sorted(episodes, key=lambda e: (e.started_on, e.id)):
+        if episode.starts_period_of_care or not periods:
+            periods.append([])
+        periods[-1].append(episode)
+    return list(reversed(periods))
+
+
+# --- the audit panel --------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Change:
+    at: datetime
+    who: str
+    record: str
+    kind: str
+    reason: str
+    fields: tuple[tuple[str, str, str], ...]
+
+
+_HISTORY_LABEL = {"+": "Created", "~": "Changed", "-": "Deleted"}
+
+
+def _history_changes(history_rows, record_label, model) -> list[Change]:
+    out: list[Change] = []
+    rows = sorted(history_rows, key=lambda h: (h.id, h.history_date, h.history_id))
+    fields = [
+        f for f in model._meta.concrete_fields if f.name not in ("id",)
+    ]
+    for _, versions in groupby(rows, key=lambda h: h.id):
+        previous = None
+        for version in versions:
+            changed = []
+            for f in fields:
+                new = getattr(version, f.attname)
+                old = getattr(previous, f.attname) if previous is not None else None
+                if previous is None and version.history_type == "+":
+                    if new in (None, "", False):
+                        continue
+                    changed.append((f.verbose_name, "", _display(f, new)))
+                elif previous is not None and old != new:
+                    changed.append((f.verbose_name, _display(f, old), _display(f, new)))
+            if version.history_type == "~" and not changed:
+                previous = version
+                continue
+            user = version.history_user
+            out.append(
+                Change(
+                    at=version.history_date,
+                    who=str(user) if user else "System (background job)",
+                    record=record_label(version),
+                    kind=_HISTORY_LABEL.get(version.history_type, version.history_type),
+                    reason=version.history_change_reason or "",
+                    fields=tuple(changed),
+                )
+            )
+            previous = version
+    return out
+
+
+def _display(field, value) -> str:
+    if value is None or value == "":
+        return "—"
+    if field.choices:
+        return str(dict(field.flatchoices).get(value, value))
+    if isinstance(value, bool):
+        return "Yes" if value else "No"
+    if isinstance(value, date):
+        return value.strftime("%d/%m/%Y")
+    return str(value)
+
+
+def child_change_history(*, child: Child, limit: int = 200) -> list[Change]:
+    """Return every recorded change to the child and its related rows, newest first."""
+    sources = [
+        (Child.history.filter(id=child.pk), lambda v: "Child record", Child),
+        (CareEpisode.history.filter(child_id=child.pk), lambda v: f"Care episode from {v.started_on:%d/%m/%Y}", CareEpisode),
+        (CPPlanEpisode.history.filter(child_id=child.pk), lambda v: f"CP plan from {v.started_on:%d/%m/%Y}", CPPlanEpisode),
+        (Allocation.history.filter(child_id=child.pk), lambda v: f"Allocation ({v.get_role_display()})", Allocation),
+        (KeyPerson.history.filter(child_id=child.pk), lambda v: f"Key person {v.name}", KeyPerson),
+    ]
+    changes: list[Change] = []
+    for queryset, label, model in sources:
+        changes.extend(_history_changes(queryset.select_related("history_user"), label, model))
+    changes.sort(key=lambda c: c.at, reverse=True)
+    return changes[:limit]
+
+
+def child_access_log(*, child: Child, limit: int = 100) -> QuerySet[AccessLog]:
+    """Return who viewed (or was refused) this child's record, newest first."""
+    return access_log_list_for(model=Child, object_ids=[child.pk])[:limit]
+
+
+@dataclass(frozen=True)
+class ClockItem:
+    label: str
+    stored_due_on: date | None
+    explanation: timescales.DueDate
+
+
+def child_clock_items(*, child: Child, clock: Clock) -> list[ClockItem]:
+    """Return the explained statutory due dates held on the child's open records.
+
+    Uses the prefetched episodes and plans of `child_get_for_record`.
+    """
+    items: list[ClockItem] = []
+    open_care = [e for e in child.care_episodes.all() if e.is_open]
+    if open_care:
+        periods = care_periods(list(child.care_episodes.all()))
+        start = periods[0][0] if periods else None
+        if start is not None and start.starts_period_of_care:
+            code = "cic_short_break_1" if start.is_short_break else "cic_review_1"
+            items.append(ClockItem(
+                "First review of this period of care", start.first_review_due_on,
+                clock.due(code, start.started_on),
+            ))
+            items.append(ClockItem(
+                "Personal Education Plan initiated", start.pep_due_on,
+                clock.due("pep_initial", start.started_on),
+            ))
+    for plan in child.cp_plans.all():
+        if plan.is_open:
+            items.append(ClockItem("First core group", plan.core_group_due_on,
+                                   clock.due("cp_core_group_1", plan.started_on)))
+            items.append(ClockItem("First review conference", plan.first_review_due_on,
+                                   clock.due("cp_rcpc_1", plan.started_on)))
+    return items

@@ -1,0 +1,391 @@
+"""HTTP interface for the child record: thin views over selectors and services."""
+
+from datetime import date
+
+from django.contrib import messages
+from django.contrib.auth.mixins import LoginRequiredMixin, PermissionRequiredMixin
+from django.core.exceptions import ValidationError
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.functional import cached_property
+from django.views.generic import FormView, TemplateView, View
+from django_filters.views import FilterView
+
+from accounts.models import AccessLog
+from accounts.roles import Role
+from accounts.services import access_log_record
+
+from . import selectors, services, timescales
+from .errors import DomainError
+from .forms import (
+    AllocationForm,
+    CareEpisodeEditForm,
+    CareEpisodeEndForm,
+    CareEpisodeStartForm,
+    ChildFilter,
+    ChildForm,
+    ClosureDayForm,
+    CPPlanEditForm,
+    CPPlanEndForm,
+    CPPlanStartForm,
+    KeyPersonForm,
+    TimescaleCalculatorForm,
+    TimescaleSettingForm,
+)
+from .models import Child, LocalClosureDay
+
+
+class HomeView(LoginRequiredMixin, TemplateView):
+    template_name = "cases/home.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        user = self.request.user
+        if user.has_role(Role.IRO):
+            context["caseload"] = selectors.child_caseload_for(user=user)[:200]
+        return context
+
+
+class ChildScopedMixin(LoginRequiredMixin, PermissionRequiredMixin):
+    """Loads the child through the scope selector; out of scope is a logged 404."""
+
+    child_pk_kwarg = "pk"
+    log_view = False
+
+    @cached_property
+    def child(self) -> Child:
+        pk = self.kwargs[self.child_pk_kwarg]
+        try:
+            child = selectors.child_get_for_record(user=self.request.user, pk=pk)
+        except Child.DoesNotExist:
+            access_log_record(user=self.request.user, action=AccessLog.Action.DENIED,
+                              model=Child, object_id=pk, request=self.request)
+            raise Http404("No such child.") from None
+        return child
+
+    def dispatch(self, request, *args, **kwargs):
+        if request.user.is_authenticated and self.has_permission():
+            self.child  # noqa: B018 - resolve scope before anything else
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["child"] = self.child
+        return context
+
+
+class ServiceFormView(FormView):
+    """A form page whose valid submission calls one service, showing DomainErrors."""
+
+    template_name = "cases/form_page.html"
+    title = ""
+    success_message = ""
+
+    def form_valid(self, form):
+        try:
+            self.call_service(form)
+        except (DomainError, ValidationError) as exc:
+            for message in getattr(exc, "messages", [str(exc)]):
+                form.add_error(None, message)
+            return self.form_invalid(form)
+        if self.success_message:
+            messages.success(self.request, self.success_message)
+        return redirect(self.get_success_url())
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["title"] = self.title
+        context["cancel_url"] = self.get_success_url()
+        return context
+
+
+class ChildListView(LoginRequiredMixin, PermissionRequiredMixin, FilterView):
+    permission_required = "cases.view_child"
+    filterset_class = ChildFilter
+    template_name = "cases/child_list.html"
+    paginate_by = 25
+    context_object_name = "children"
+
+    def get_queryset(self):
+        return selectors.child_list_search(user=self.request.user)
+
+    def get(self, request, *args, **kwargs):
+        terms = {k: v for k, v in request.GET.items() if k in ("q", "la_child_id", "date_of_birth") and v}
+        if terms:
+            access_log_record(user=request.user, action=AccessLog.Action.SEARCH, model=Child,
+                              request=request, detail=str(terms))
+        return super().get(request, *args, **kwargs)
+
+
+class ChildCreateView(LoginRequiredMixin, PermissionRequiredMixin, ServiceFormView):
+    permission_required = "cases.add_child"
+    form_class = ChildForm
+    title = "Add a child"
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "submit_label": "Add child"}
+
+    def call_service(self, form):
+        self.created = services.child_create(created_by=self.request.user, **form.cleaned_data)
+
+    def get_success_url(self):
+        created = getattr(self, "created", None)
+        return created.get_absolute_url() if created else reverse("cases:child-list")
+
+    def form_valid(self, form):
+        self.success_message = "Child added."
+        return super().form_valid(form)
+
+
+class ChildDetailView(ChildScopedMixin, TemplateView):
+    permission_required = "cases.view_child"
+    template_name = "cases/child_detail.html"
+
+    def get(self, request, *args, **kwargs):
+        access_log_record(user=request.user, action=AccessLog.Action.VIEW, obj=self.child,
+                          request=request)
+        return super().get(request, *args, **kwargs)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        child = self.child
+        user = self.request.user
+        context["periods"] = selectors.care_periods(list(child.care_episodes.all()))
+        context["clock_items"] = selectors.child_clock_items(child=child, clock=selectors.clock_get())
+        context["can_change"] = user.has_perm("cases.change_child")
+        context["can_change_episodes"] = user.has_perm("cases.change_child_episodes")
+        context["can_change_people"] = user.has_perm("cases.change_key_people")
+        context["can_allocate"] = user.has_perm("cases.allocate_child")
+        if user.has_perm("cases.view_child_audit"):
+            context["access_log"] = selectors.child_access_log(child=child, limit=20)
+            context["changes"] = selectors.child_change_history(child=child, limit=20)
+        return context
+
+
+class ChildAuditView(ChildScopedMixin, TemplateView):
+    permission_required = "cases.view_child_audit"
+    template_name = "cases/child_audit.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["access_log"] = selectors.child_access_log(child=self.child, limit=500)
+        context["changes"] = selectors.child_change_history(child=self.child, limit=500)
+        return context
+
+
+class ChildUpdateView(ChildScopedMixin, ServiceFormView):
+    permission_required = "cases.change_child"
+    form_class = ChildForm
+    title = "Edit identity and needs"
+    success_message = "Record updated."
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "instance": Child.objects.get(pk=self.child.pk)}
+
+    def call_service(self, form):
+        services.child_update(child=self.child, updated_by=self.request.user, **form.cleaned_data)
+
+    def get_success_url(self):
+        return self.child.get_absolute_url()
+
+
+class ChildRecordFormView(ChildScopedMixin, ServiceFormView):
+    """A form about a related record of one child; returns to the child's record."""
+
+    def get_success_url(self):
+        return self.child.get_absolute_url()
+
+
+def _related(child_records, pk):
+    for record in child_records:
+        if record.pk == pk:
+            return record
+    raise Http404("No such record for this child.")
+
+
+class CareEpisodeCreateView(ChildRecordFormView):
+    permission_required = "cases.change_child_episodes"
+    form_class = CareEpisodeStartForm
+    title = "Record a care episode"
+    success_message = "Care episode recorded."
+
+    def call_service(self, form):
+        services.care_episode_start(child=self.child, started_by=self.request.user, **form.cleaned_data)
+
+
+class CareEpisodeUpdateView(ChildRecordFormView):
+    permission_required = "cases.change_child_episodes"
+    form_class = CareEpisodeEditForm
+    title = "Correct a care episode"
+    success_message = "Care episode updated."
+
+    @cached_property
+    def episode(self):
+        return _related(self.child.care_episodes.all(), self.kwargs["episode_pk"])
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "instance": type(self.episode).objects.get(pk=self.episode.pk)}
+
+    def call_service(self, form):
+        services.care_episode_update(episode=self.episode, updated_by=self.request.user, **form.cleaned_data)
+
+
+class CareEpisodeEndView(ChildRecordFormView):
+    permission_required = "cases.change_child_episodes"
+    form_class = CareEpisodeEndForm
+    title = "End a care episode"
+    success_message = "Care episode ended."
+
+    def call_service(self, form):
+        episode = _related(self.child.care_episodes.all(), self.kwargs["episode_pk"])
+        services.care_episode_end(episode=episode, ended_by=self.request.user, **form.cleaned_data)
+
+
+class CPPlanCreateView(ChildRecordFormView):
+    permission_required = "cases.change_child_episodes"
+    form_class = CPPlanStartForm
+    title = "Record a child protection plan"
+    success_message = "Child protection plan recorded."
+
+    def call_service(self, form):
+        services.cp_plan_start(child=self.child, started_by=self.request.user, **form.cleaned_data)
+
+
+class CPPlanUpdateView(ChildRecordFormView):
+    permission_required = "cases.change_child_episodes"
+    form_class = CPPlanEditForm
+    title = "Correct a child protection plan"
+    success_message = "Child protection plan updated."
+
+    @cached_property
+    def plan(self):
+        return _related(self.child.cp_plans.all(), self.kwargs["plan_pk"])
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "instance": type(self.plan).objects.get(pk=self.plan.pk)}
+
+    def call_service(self, form):
+        services.cp_plan_update(plan=self.plan, updated_by=self.request.user, **form.cleaned_data)
+
+
+class CPPlanEndView(ChildRecordFormView):
+    permission_required = "cases.change_child_episodes"
+    form_class = CPPlanEndForm
+    title = "End a child protection plan"
+    success_message = "Child protection plan ended."
+
+    def call_service(self, form):
+        plan = _related(self.child.cp_plans.all(), self.kwargs["plan_pk"])
+        services.cp_plan_end(plan=plan, ended_by=self.request.user, **form.cleaned_data)
+
+
+class AllocationCreateView(ChildRecordFormView):
+    permission_required = "cases.allocate_child"
+    form_class = AllocationForm
+    title = "Allocate a worker"
+    success_message = "Allocation recorded."
+
+    def call_service(self, form):
+        services.allocation_allocate(child=self.child, allocated_by=self.request.user, **form.cleaned_data)
+
+
+class KeyPersonCreateView(ChildRecordFormView):
+    permission_required = "cases.change_key_people"
+    form_class = KeyPersonForm
+    title = "Add a key person"
+    success_message = "Key person added."
+
+    def call_service(self, form):
+        services.key_person_create(child=self.child, created_by=self.request.user, **form.cleaned_data)
+
+
+class KeyPersonUpdateView(ChildRecordFormView):
+    permission_required = "cases.change_key_people"
+    form_class = KeyPersonForm
+    title = "Edit a key person"
+    success_message = "Key person updated."
+
+    @cached_property
+    def person(self):
+        return _related(self.child.key_people.all(), self.kwargs["person_pk"])
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "instance": type(self.person).objects.get(pk=self.person.pk)}
+
+    def call_service(self, form):
+        services.key_person_update(person=self.person, updated_by=self.request.user, **form.cleaned_data)
+
+
+class KeyPersonDeleteView(ChildScopedMixin, View):
+    permission_required = "cases.change_key_people"
+
+    def post(self, request, *args, **kwargs):
+        person = _related(self.child.key_people.all(), self.kwargs["person_pk"])
+        services.key_person_remove(person=person, removed_by=request.user)
+        messages.success(request, f"{person.name} removed from key people.")
+        return redirect(self.child)
+
+
+class TimescaleCalculatorView(LoginRequiredMixin, PermissionRequiredMixin, TemplateView):
+    permission_required = "cases.view_timescales"
+    template_name = "cases/timescale_calculator.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        form = TimescaleCalculatorForm(self.request.GET or None)
+        if form.is_valid():
+            context["result"] = selectors.clock_get().due(
+                form.cleaned_data["rule"], form.cleaned_data["start"]
+            )
+        context["form"] = form
+        context["rules"] = timescales.RULES.values()
+        return context
+
+
+class TimescaleSettingsView(LoginRequiredMixin, PermissionRequiredMixin, TemplateView):
+    permission_required = "cases.manage_calendar"
+    template_name = "cases/timescale_settings.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        overrides = selectors.timescale_overrides()
+        context["local_rules"] = [
+            (rule, overrides.get(rule.code, rule.amount))
+            for rule in timescales.RULES.values() if rule.is_local
+        ]
+        context["closures"] = LocalClosureDay.objects.select_related("added_by")
+        context["closure_form"] = kwargs.get("closure_form") or ClosureDayForm()
+        context["setting_errors"] = kwargs.get("setting_errors")
+        return context
+
+    def post(self, request, *args, **kwargs):
+        if "amount" in request.POST:
+            form = TimescaleSettingForm(request.POST)
+            if not form.is_valid():
+                return self.render_to_response(self.get_context_data(
+                    setting_errors="Enter a whole number of days or months from 0 to 120."))
+            services.timescale_setting_set(updated_by=request.user, **form.cleaned_data)
+            messages.success(request, f"{form.cleaned_data['code']} set to {form.cleaned_data['amount']}.")
+            return redirect("cases:timescale-settings")
+        form = ClosureDayForm(request.POST)
+        if form.is_valid():
+            try:
+                services.closure_day_add(added_by=request.user, **form.cleaned_data)
+            except DomainError as exc:
+                form.add_error("day", str(exc))
+            else:
+                messages.success(request, "Closure day added; due dates are being recalculated.")
+                return redirect("cases:timescale-settings")
+        return self.render_to_response(self.get_context_data(closure_form=form))
+
+
+class ClosureDayDeleteView(LoginRequiredMixin, PermissionRequiredMixin, View):
+    permission_required = "cases.manage_calendar"
+
+    def post(self, request, pk):
+        closure = get_object_or_404(LocalClosureDay, pk=pk)
+        services.closure_day_remove(closure=closure, removed_by=request.user)
+        messages.success(request, "Closure day removed; due dates are being recalculated.")
+        return redirect("cases:timescale-settings")

@@ -1,0 +1,11 @@
+"""Celery application: reads CELERY_* settings and discovers each app's tasks."""
+
+import os
+
+from celery import Celery
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.local")
+
+app = Celery("reviewing")
+app.config_from_object("django.conf:settings", namespace="CELERY")
+app.autodiscover_tasks()

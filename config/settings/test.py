@@ -1,0 +1,20 @@
+"""Test settings: PostgreSQL is required; fast hasher; in-memory email."""
+
+from django.core.exceptions import ImproperlyConfigured
+
+from .base import *  # noqa: F403
+from .base import DATABASES, env
+
+DATABASES["default"] = env.db(
+    "TEST_DATABASE_URL", default="postgres://postgres@127.0.0.1:5432/reviewing"
+)
+DATABASES["default"]["ATOMIC_REQUESTS"] = True
+if DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql":
+    raise ImproperlyConfigured("The test suite runs on PostgreSQL (TEST_DATABASE_URL).")
+
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+CELERY_BROKER_URL = ""
+CELERY_TASK_ALWAYS_EAGER = True
+DEMO_MODE = False
+AXES_ENABLED = True

@@ -1,0 +1,13 @@
+from django.contrib import admin
+from django.urls import include, path
+
+from cases.views import HomeView
+
+admin.site.site_header = "Reviewing service administration"
+
+urlpatterns = [
+    path("", HomeView.as_view(), name="home"),
+    path("accounts/", include("accounts.urls")),
+    path("", include("cases.urls")),
+    path("admin/", admin.site.urls),
+]
