@@ -158,7 +158,11 @@ def _history_changes(history_rows, record_label, model) -> list[Change]:
     out: list[Change] = []
     rows = sorted(history_rows, key=lambda h: (h.id, h.history_date, h.history_id))
     fields = [
-        f for f in model._meta.concrete_fields if f.name not in ("id",)
+        f
+        for f in model._meta.concrete_fields
+        if f.name != "id"
+        and not getattr(f, "auto_now", False)
+        and not getattr(f, "auto_now_add", False)
     ]
     for _, versions in groupby(rows, key=lambda h: h.id):
         previous = None

@@ -307,7 +307,7 @@ def allocation_notify(*, allocation_id: int) -> bool:
 
     with transaction.atomic():
         allocation = (
-            Allocation.objects.select_for_update()
+            Allocation.objects.select_for_update(of=("self",))
             .select_related("child", "worker")
             .filter(pk=allocation_id)
             .first()

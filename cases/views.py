@@ -15,6 +15,7 @@ from django_filters.views import FilterView
 
 from accounts.models import AccessLog
 from accounts.roles import Role
+from accounts.responses import out_of_scope_response
 from accounts.services import access_log_record
 
 from . import selectors, services, timescales
@@ -55,19 +56,22 @@ class ChildScopedMixin(LoginRequiredMixin, PermissionRequiredMixin):
     log_view = False
 
     @cached_property
-    def child(self) -> Child:
-        pk = self.kwargs[self.child_pk_kwarg]
+    def child(self) -> Child | None:
         try:
-            child = selectors.child_get_for_record(user=self.request.user, pk=pk)
+            return selectors.child_get_for_record(
+                user=self.request.user, pk=self.kwargs[self.child_pk_kwarg]
+            )
         except Child.DoesNotExist:
-            access_log_record(user=self.request.user, action=AccessLog.Action.DENIED,
-                              model=Child, object_id=pk, request=self.request)
-            raise Http404("No such child.") from None
-        return child
+            return None
 
     def dispatch(self, request, *args, **kwargs):
-        if request.user.is_authenticated and self.has_permission():
-            self.child  # noqa: B018 - resolve scope before anything else
+        # Scope first: a record the user may not see answers 404 (and is logged)
+        # whatever the action; an action the role may not take on a visible record
+        # answers 403.
+        if request.user.is_authenticated and self.child is None:
+            return out_of_scope_response(
+                request, model=Child, object_id=self.kwargs[self.child_pk_kwarg]
+            )
         return super().dispatch(request, *args, **kwargs)
 
     def get_context_data(self, **kwargs):
@@ -191,18 +195,39 @@ class ChildUpdateView(ChildScopedMixin, ServiceFormView):
         return self.child.get_absolute_url()
 
 
-class ChildRecordFormView(ChildScopedMixin, ServiceFormView):
-    """A form about a related record of one child; returns to the child's record."""
-
-    def get_success_url(self):
-        return self.child.get_absolute_url()
-
-
 def _related(child_records, pk):
     for record in child_records:
         if record.pk == pk:
             return record
     raise Http404("No such record for this child.")
+
+
+class ChildRecordFormView(ChildScopedMixin, ServiceFormView):
+    """A form about one child or one of its rows; returns to the child's record.
+
+    `related_name` and `related_kwarg` name the row (episode, plan, person) when
+    there is one; a row of another child answers 404.
+    """
+
+    related_name = ""
+    related_kwarg = ""
+
+    @cached_property
+    def record(self):
+        rows = getattr(self.child, self.related_name).all()
+        return _related(rows, self.kwargs[self.related_kwarg])
+
+    def dispatch(self, request, *args, **kwargs):
+        if self.related_name and request.user.is_authenticated and self.child is not None:
+            self.record  # noqa: B018 - 404 before any form is shown
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_record_instance(self):
+        """Return a fresh copy of the row for a ModelForm to edit."""
+        return type(self.record).objects.get(pk=self.record.pk)
+
+    def get_success_url(self):
+        return self.child.get_absolute_url()
 
 
 class CareEpisodeCreateView(ChildRecordFormView):
@@ -220,16 +245,13 @@ class CareEpisodeUpdateView(ChildRecordFormView):
     form_class = CareEpisodeEditForm
     title = "Correct a care episode"
     success_message = "Care episode updated."
-
-    @cached_property
-    def episode(self):
-        return _related(self.child.care_episodes.all(), self.kwargs["episode_pk"])
+    related_name, related_kwarg = "care_episodes", "episode_pk"
 
     def get_form_kwargs(self):
-        return {**super().get_form_kwargs(), "instance": type(self.episode).objects.get(pk=self.episode.pk)}
+        return {**super().get_form_kwargs(), "instance": self.get_record_instance()}
 
     def call_service(self, form):
-        services.care_episode_update(episode=self.episode, updated_by=self.request.user, **form.cleaned_data)
+        services.care_episode_update(episode=self.record, updated_by=self.request.user, **form.cleaned_data)
 
 
 class CareEpisodeEndView(ChildRecordFormView):
@@ -237,10 +259,10 @@ class CareEpisodeEndView(ChildRecordFormView):
     form_class = CareEpisodeEndForm
     title = "End a care episode"
     success_message = "Care episode ended."
+    related_name, related_kwarg = "care_episodes", "episode_pk"
 
     def call_service(self, form):
-        episode = _related(self.child.care_episodes.all(), self.kwargs["episode_pk"])
-        services.care_episode_end(episode=episode, ended_by=self.request.user, **form.cleaned_data)
+        services.care_episode_end(episode=self.record, ended_by=self.request.user, **form.cleaned_data)
 
 
 class CPPlanCreateView(ChildRecordFormView):
@@ -258,16 +280,13 @@ class CPPlanUpdateView(ChildRecordFormView):
     form_class = CPPlanEditForm
     title = "Correct a child protection plan"
     success_message = "Child protection plan updated."
-
-    @cached_property
-    def plan(self):
-        return _related(self.child.cp_plans.all(), self.kwargs["plan_pk"])
+    related_name, related_kwarg = "cp_plans", "plan_pk"
 
     def get_form_kwargs(self):
-        return {**super().get_form_kwargs(), "instance": type(self.plan).objects.get(pk=self.plan.pk)}
+        return {**super().get_form_kwargs(), "instance": self.get_record_instance()}
 
     def call_service(self, form):
-        services.cp_plan_update(plan=self.plan, updated_by=self.request.user, **form.cleaned_data)
+        services.cp_plan_update(plan=self.record, updated_by=self.request.user, **form.cleaned_data)
 
 
 class CPPlanEndView(ChildRecordFormView):
@@ -275,10 +294,10 @@ class CPPlanEndView(ChildRecordFormView):
     form_class = CPPlanEndForm
     title = "End a child protection plan"
     success_message = "Child protection plan ended."
+    related_name, related_kwarg = "cp_plans", "plan_pk"
 
     def call_service(self, form):
-        plan = _related(self.child.cp_plans.all(), self.kwargs["plan_pk"])
-        services.cp_plan_end(plan=plan, ended_by=self.request.user, **form.cleaned_data)
+        services.cp_plan_end(plan=self.record, ended_by=self.request.user, **form.cleaned_data)
 
 
 class AllocationCreateView(ChildRecordFormView):
@@ -306,16 +325,13 @@ class KeyPersonUpdateView(ChildRecordFormView):
     form_class = KeyPersonForm
     title = "Edit a key person"
     success_message = "Key person updated."
-
-    @cached_property
-    def person(self):
-        return _related(self.child.key_people.all(), self.kwargs["person_pk"])
+    related_name, related_kwarg = "key_people", "person_pk"
 
     def get_form_kwargs(self):
-        return {**super().get_form_kwargs(), "instance": type(self.person).objects.get(pk=self.person.pk)}
+        return {**super().get_form_kwargs(), "instance": self.get_record_instance()}
 
     def call_service(self, form):
-        services.key_person_update(person=self.person, updated_by=self.request.user, **form.cleaned_data)
+        services.key_person_update(person=self.record, updated_by=self.request.user, **form.cleaned_data)
 
 
 class KeyPersonDeleteView(ChildScopedMixin, View):

@@ -1,0 +1,96 @@
+"""One factory per model, valid by default."""
+
+from datetime import date
+
+import factory
+from django.contrib.auth.models import Group
+
+from accounts.models import Team, User
+from accounts.roles import Role
+from cases import codes
+from cases.models import Allocation, CareEpisode, Child, CPPlanEpisode, KeyPerson
+
+PASSWORD = "correct-horse-battery"
+
+
+class TeamFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Team
+        django_get_or_create = ("name",)
+
+    name = factory.Sequence(lambda n: f"Team {n}")
+    kind = Team.Kind.SOCIAL_WORK
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = User
+        django_get_or_create = ("username",)
+        skip_postgeneration_save = True
+
+    username = factory.Sequence(lambda n: f"user{n}")
+    first_name = factory.Faker("first_name", locale="en_GB")
+    last_name = factory.Faker("last_name", locale="en_GB")
+    email = factory.LazyAttribute(lambda u: f"{u.username}@example.org")
+    password = factory.PostGenerationMethodCall("set_password", PASSWORD)
+
+    @factory.post_generation
+    def roles(self, create, extracted, **kwargs):
+        for role in extracted or ():
+            self.groups.add(Group.objects.get(name=role))
+        if create:
+            self.save()
+
+
+class ChildFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Child
+
+    la_child_id = factory.Sequence(lambda n: f"T{n:07d}")
+    first_name = factory.Faker("first_name", locale="en_GB")
+    last_name = factory.Faker("last_name", locale="en_GB")
+    date_of_birth = date(2015, 6, 1)
+    gender = codes.Gender.FEMALE
+    ethnicity = codes.Ethnicity.WBRI
+
+
+class CareEpisodeFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = CareEpisode
+
+    child = factory.SubFactory(ChildFactory)
+    started_on = date(2026, 3, 2)
+    reason_new_episode = codes.ReasonNewEpisode.S
+    legal_status = codes.LegalStatus.C2
+    placement_type = codes.PlacementType.U6
+    category_of_need = codes.CategoryOfNeed.N1
+
+
+class CPPlanFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = CPPlanEpisode
+
+    child = factory.SubFactory(ChildFactory)
+    started_on = date(2026, 5, 1)
+    initial_category = codes.CategoryOfAbuse.NEG
+    latest_category = codes.CategoryOfAbuse.NEG
+
+
+class AllocationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Allocation
+
+    child = factory.SubFactory(ChildFactory)
+    role = Allocation.Role.IRO
+    worker = factory.SubFactory(UserFactory, roles=[Role.IRO])
+    started_on = date(2026, 3, 3)
+
+
+class KeyPersonFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = KeyPerson
+
+    child = factory.SubFactory(ChildFactory)
+    name = factory.Faker("name", locale="en_GB")
+    relationship = codes.KeyPersonRelationship.MOTHER
+    phone = "01234 567890"
