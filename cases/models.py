@@ -31,6 +31,10 @@ class Child(models.Model):
     advocacy_details = models.CharField(max_length=300, blank=True)
     has_disability = models.BooleanField(default=False)
     disability_details = models.CharField(max_length=300, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="+",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
     history = HistoricalRecords()
@@ -289,7 +293,9 @@ class KeyPerson(models.Model):
 class LocalClosureDay(models.Model):
     """A day the authority is closed, counted like a bank holiday."""
 
-    day = models.DateField(unique=True)
+    day = models.DateField(
+        unique=True, error_messages={"unique": "That day is already a closure day."}
+    )
     name = models.CharField(max_length=120)
     added_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,

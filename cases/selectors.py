@@ -79,7 +79,11 @@ def child_list_visible_to(*, user: User) -> QuerySet[Child]:
         in_care = CareEpisode.objects.filter(child=OuterRef("pk"))
         on_plan = CPPlanEpisode.objects.filter(child=OuterRef("pk"))
         allocated = Allocation.objects.filter(child=OuterRef("pk"), worker=user)
-        return Child.objects.filter(Q(Exists(in_care)) | Q(Exists(on_plan)) | Q(Exists(allocated)))
+        # An IRO also keeps the children they registered, so a new record can be
+        # completed before the child's first episode or allocation is recorded.
+        return Child.objects.filter(
+            Q(Exists(in_care)) | Q(Exists(on_plan)) | Q(Exists(allocated)) | Q(created_by=user)
+        )
     return Child.objects.none()
 
 
@@ -157,10 +161,12 @@ _HISTORY_LABEL = {"+": "Created", "~": "Changed", "-": "Deleted"}
 def _history_changes(history_rows, record_label, model) -> list[Change]:
     out: list[Change] = []
     rows = sorted(history_rows, key=lambda h: (h.id, h.history_date, h.history_id))
+    tracked = {f.attname for f in model.history.model._meta.concrete_fields}
     fields = [
         f
         for f in model._meta.concrete_fields
         if f.name != "id"
+        and f.attname in tracked
         and not getattr(f, "auto_now", False)
         and not getattr(f, "auto_now_add", False)
     ]

@@ -49,7 +49,7 @@ def child_create(*, created_by: User, **data) -> Child:
     """Create a child record."""
     if Child.objects.filter(la_child_id=data.get("la_child_id")).exists():
         raise DomainError(f"A child with LA child ID {data['la_child_id']} already exists.")
-    child = Child(**{k: v for k, v in data.items() if k in CHILD_FIELDS})
+    child = Child(created_by=created_by, **{k: v for k, v in data.items() if k in CHILD_FIELDS})
     _set_history_user(child, created_by)
     child.full_clean()
     child.save()

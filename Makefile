@@ -1,0 +1,41 @@
+# The two commands: `make run` (serve the app with demo data) and `make test`.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed
+
+.PHONY: run test install system-deps services lint check clean-db
+
+$(STAMP): pyproject.toml
+	@bash scripts/ensure_python.sh "$(PYTHON)"
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e '.[dev]'
+	touch $(STAMP)
+
+install: $(STAMP)
+
+## Serve the app on http://127.0.0.1:8000 (SQLite and in-process tasks unless
+## DATABASE_URL / CELERY_BROKER_URL are set), with the demo accounts and caseload.
+run: install
+	$(PY) manage.py migrate --noinput
+	$(PY) manage.py seed_demo --if-empty
+	$(PY) manage.py runserver 127.0.0.1:8000
+
+system-deps:
+	@bash scripts/ensure_system_deps.sh
+
+services:
+	@bash scripts/ensure_services.sh
+
+lint: install
+	$(VENV)/bin/ruff check .
+
+check: install
+	DJANGO_SETTINGS_MODULE=config.settings.test $(PY) manage.py makemigrations --check --dry-run
+
+## Install and start what the suite needs, then run all of it: unit, view,
+## PostgreSQL, real Celery worker and headless Chromium tests.
+test: install system-deps services lint check
+	$(VENV)/bin/pytest
