@@ -12,6 +12,11 @@ def out_of_scope_response(request, *, model, object_id) -> TemplateResponse:
     Returned rather than raised: with ATOMIC_REQUESTS an exception would roll the
     log entry back along with the request.
     """
-    access_log_record(user=request.user, action=AccessLog.Action.DENIED, model=model,
-                      object_id=object_id, request=request)
+    access_log_record(
+        user=request.user,
+        action=AccessLog.Action.DENIED,
+        model=model,
+        object_id=object_id,
+        request=request,
+    )
     return TemplateResponse(request, "404.html", status=404)

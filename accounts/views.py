@@ -12,16 +12,20 @@ class SignInView(auth_views.LoginView):
 
     def form_valid(self, form):
         response = super().form_valid(form)
-        access_log_record(user=self.request.user, action=AccessLog.Action.SIGN_IN,
-                          request=self.request)
+        access_log_record(
+            user=self.request.user,
+            action=AccessLog.Action.SIGN_IN,
+            request=self.request,
+        )
         return response
 
 
 class SignOutView(auth_views.LogoutView):
     def post(self, request, *args, **kwargs):
         if request.user.is_authenticated:
-            access_log_record(user=request.user, action=AccessLog.Action.SIGN_OUT,
-                              request=request)
+            access_log_record(
+                user=request.user, action=AccessLog.Action.SIGN_OUT, request=request
+            )
         return super().post(request, *args, **kwargs)
 
 

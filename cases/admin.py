@@ -35,8 +35,13 @@ class ChildAdmin(SimpleHistoryAdmin):
         # Opening a child in the admin is a view of the record like any other.
         child = self.get_object(request, object_id)
         if child is not None:
-            access_log_record(user=request.user, action=AccessLog.Action.VIEW, obj=child,
-                              request=request, detail="admin")
+            access_log_record(
+                user=request.user,
+                action=AccessLog.Action.VIEW,
+                obj=child,
+                request=request,
+                detail="admin",
+            )
         return super().change_view(request, object_id, form_url, extra_context)
 
 

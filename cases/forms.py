@@ -14,7 +14,14 @@ from accounts.roles import Role
 from accounts.selectors import user_list_with_role
 
 from . import codes
-from .models import Allocation, CareEpisode, Child, CPPlanEpisode, KeyPerson, LocalClosureDay
+from .models import (
+    Allocation,
+    CareEpisode,
+    Child,
+    CPPlanEpisode,
+    KeyPerson,
+    LocalClosureDay,
+)
 from .timescales import RULES
 
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -41,10 +48,21 @@ class ChildForm(forms.ModelForm):
     class Meta:
         model = Child
         fields = [
-            "la_child_id", "upn", "first_name", "last_name", "preferred_name",
-            "date_of_birth", "gender", "ethnicity", "first_language",
-            "interpreter_needed", "interpreter_language", "advocacy_needed",
-            "advocacy_details", "has_disability", "disability_details",
+            "la_child_id",
+            "upn",
+            "first_name",
+            "last_name",
+            "preferred_name",
+            "date_of_birth",
+            "gender",
+            "ethnicity",
+            "first_language",
+            "interpreter_needed",
+            "interpreter_language",
+            "advocacy_needed",
+            "advocacy_details",
+            "has_disability",
+            "disability_details",
         ]
         widgets = {"date_of_birth": DATE_WIDGET}
 
@@ -55,13 +73,18 @@ class ChildForm(forms.ModelForm):
             Fieldset(
                 "Identity",
                 Row(Column("la_child_id"), Column("upn")),
-                Row(Column("first_name"), Column("last_name"), Column("preferred_name")),
+                Row(
+                    Column("first_name"), Column("last_name"), Column("preferred_name")
+                ),
                 Row(Column("date_of_birth"), Column("gender"), Column("ethnicity")),
             ),
             Fieldset(
                 "Communication and needs",
-                Row(Column("first_language"), Column("interpreter_needed"),
-                    Column("interpreter_language")),
+                Row(
+                    Column("first_language"),
+                    Column("interpreter_needed"),
+                    Column("interpreter_language"),
+                ),
                 Row(Column("advocacy_needed"), Column("advocacy_details")),
                 Row(Column("has_disability"), Column("disability_details")),
             ),
@@ -70,7 +93,9 @@ class ChildForm(forms.ModelForm):
     def clean_la_child_id(self):
         value = self.cleaned_data["la_child_id"].strip()
         if not _LA_CHILD_ID.match(value):
-            raise forms.ValidationError("Use up to 10 letters and digits, with no spaces.")
+            raise forms.ValidationError(
+                "Use up to 10 letters and digits, with no spaces."
+            )
         return value
 
     def clean_upn(self):
@@ -92,8 +117,13 @@ class ChildForm(forms.ModelForm):
 
     def clean(self):
         data = super().clean()
-        if data.get("interpreter_needed") and not data.get("interpreter_language", "").strip():
-            self.add_error("interpreter_language", "Say which language the interpreter is for.")
+        if (
+            data.get("interpreter_needed")
+            and not data.get("interpreter_language", "").strip()
+        ):
+            self.add_error(
+                "interpreter_language", "Say which language the interpreter is for."
+            )
         return data
 
 
@@ -119,8 +149,14 @@ class ChildFilter(django_filters.FilterSet):
 class CareEpisodeStartForm(forms.ModelForm):
     class Meta:
         model = CareEpisode
-        fields = ["started_on", "reason_new_episode", "legal_status", "placement_type",
-                  "category_of_need", "placement_postcode"]
+        fields = [
+            "started_on",
+            "reason_new_episode",
+            "legal_status",
+            "placement_type",
+            "category_of_need",
+            "placement_postcode",
+        ]
         widgets = {"started_on": DATE_WIDGET}
 
     def __init__(self, *args, submit_label="Save episode", **kwargs):
@@ -136,8 +172,13 @@ class CareEpisodeStartForm(forms.ModelForm):
 
 class CareEpisodeEditForm(CareEpisodeStartForm):
     class Meta(CareEpisodeStartForm.Meta):
-        fields = ["started_on", "legal_status", "placement_type", "category_of_need",
-                  "placement_postcode"]
+        fields = [
+            "started_on",
+            "legal_status",
+            "placement_type",
+            "category_of_need",
+            "placement_postcode",
+        ]
 
 
 class CareEpisodeEndForm(forms.Form):
@@ -156,8 +197,12 @@ class CareEpisodeEndForm(forms.Form):
 
 
 class CPPlanStartForm(forms.Form):
-    started_on = forms.DateField(label="Plan start date (conference date)", widget=DATE_WIDGET)
-    category = forms.ChoiceField(label="Category of abuse", choices=codes.CategoryOfAbuse.choices)
+    started_on = forms.DateField(
+        label="Plan start date (conference date)", widget=DATE_WIDGET
+    )
+    category = forms.ChoiceField(
+        label="Category of abuse", choices=codes.CategoryOfAbuse.choices
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -196,11 +241,15 @@ class CPPlanEndForm(forms.Form):
 class AllocationForm(forms.Form):
     role = forms.ChoiceField(choices=Allocation.Role.choices)
     worker = forms.ModelChoiceField(
-        label="IRO", queryset=None, required=False,
+        label="IRO",
+        queryset=None,
+        required=False,
         help_text="For an IRO allocation: choose the officer.",
     )
     worker_name = forms.CharField(
-        label="Social worker's name", max_length=150, required=False,
+        label="Social worker's name",
+        max_length=150,
+        required=False,
         help_text="For a social worker allocation.",
     )
     worker_email = forms.EmailField(label="Social worker's email", required=False)
@@ -216,7 +265,10 @@ class AllocationForm(forms.Form):
         data = super().clean()
         if data.get("role") == Allocation.Role.IRO and not data.get("worker"):
             self.add_error("worker", "Choose the IRO to allocate.")
-        if data.get("role") == Allocation.Role.SOCIAL_WORKER and not data.get("worker_name", "").strip():
+        if (
+            data.get("role") == Allocation.Role.SOCIAL_WORKER
+            and not data.get("worker_name", "").strip()
+        ):
             self.add_error("worker_name", "Give the social worker's name.")
         if data.get("role") == Allocation.Role.SOCIAL_WORKER:
             data["worker"] = None
@@ -226,8 +278,17 @@ class AllocationForm(forms.Form):
 class KeyPersonForm(forms.ModelForm):
     class Meta:
         model = KeyPerson
-        fields = ["name", "relationship", "organisation", "has_parental_responsibility",
-                  "phone", "email", "address", "is_address_restricted", "notes"]
+        fields = [
+            "name",
+            "relationship",
+            "organisation",
+            "has_parental_responsibility",
+            "phone",
+            "email",
+            "address",
+            "is_address_restricted",
+            "notes",
+        ]
         widgets = {"address": forms.Textarea(attrs={"rows": 3})}
 
     def __init__(self, *args, **kwargs):
@@ -264,6 +325,8 @@ class ClosureDayForm(forms.ModelForm):
 
 
 class TimescaleSettingForm(forms.Form):
-    code = forms.ChoiceField(choices=[(c, c) for c, r in RULES.items() if r.is_local],
-                             widget=forms.HiddenInput)
+    code = forms.ChoiceField(
+        choices=[(c, c) for c, r in RULES.items() if r.is_local],
+        widget=forms.HiddenInput,
+    )
     amount = forms.IntegerField(min_value=0, max_value=120)

@@ -25,7 +25,6 @@ from .models import (
     TimescaleSetting,
 )
 
-
 # --- the statutory clock -----------------------------------------------------------
 
 
@@ -56,7 +55,10 @@ class Clock:
 
     def due(self, code: str, start: date) -> timescales.DueDate:
         return timescales.due_date(
-            code, start, calendar=self.calendar, overrides=self.overrides,
+            code,
+            start,
+            calendar=self.calendar,
+            overrides=self.overrides,
             convention=self.convention,
         )
 
@@ -82,7 +84,10 @@ def child_list_visible_to(*, user: User) -> QuerySet[Child]:
         # An IRO also keeps the children they registered, so a new record can be
         # completed before the child's first episode or allocation is recorded.
         return Child.objects.filter(
-            Q(Exists(in_care)) | Q(Exists(on_plan)) | Q(Exists(allocated)) | Q(created_by=user)
+            Q(Exists(in_care))
+            | Q(Exists(on_plan))
+            | Q(Exists(allocated))
+            | Q(created_by=user)
         )
     return Child.objects.none()
 
@@ -100,7 +105,9 @@ def child_list_search(*, user: User) -> QuerySet[Child]:
     open_care = CareEpisode.objects.filter(ended_on__isnull=True)
     open_plan = CPPlanEpisode.objects.filter(ended_on__isnull=True)
     return child_list_visible_to(user=user).prefetch_related(
-        Prefetch("allocations", queryset=current_iro, to_attr="current_iro_allocations"),
+        Prefetch(
+            "allocations", queryset=current_iro, to_attr="current_iro_allocations"
+        ),
         Prefetch("care_episodes", queryset=open_care, to_attr="open_care_episodes"),
         Prefetch("cp_plans", queryset=open_plan, to_attr="open_cp_plans"),
     )
@@ -111,13 +118,24 @@ def child_get_for_record(*, user: User, pk: int) -> Child:
     return (
         child_list_visible_to(user=user)
         .prefetch_related(
-            Prefetch("care_episodes", queryset=CareEpisode.objects.order_by("-started_on", "-id")),
-            Prefetch("cp_plans", queryset=CPPlanEpisode.objects.order_by("-started_on", "-id")),
+            Prefetch(
+                "care_episodes",
+                queryset=CareEpisode.objects.order_by("-started_on", "-id"),
+            ),
+            Prefetch(
+                "cp_plans",
+                queryset=CPPlanEpisode.objects.order_by("-started_on", "-id"),
+            ),
             Prefetch(
                 "allocations",
-                queryset=Allocation.objects.select_related("worker", "team", "allocated_by"),
+                queryset=Allocation.objects.select_related(
+                    "worker", "team", "allocated_by"
+                ),
             ),
-            Prefetch("key_people", queryset=KeyPerson.objects.order_by("relationship", "name")),
+            Prefetch(
+                "key_people",
+                queryset=KeyPerson.objects.order_by("relationship", "name"),
+            ),
         )
         .get(pk=pk)
     )
@@ -217,14 +235,32 @@ def child_change_history(*, child: Child, limit: int = 200) -> list[Change]:
     """Return every recorded change to the child and its related rows, newest first."""
     sources = [
         (Child.history.filter(id=child.pk), lambda v: "Child record", Child),
-        (CareEpisode.history.filter(child_id=child.pk), lambda v: f"Care episode from {v.started_on:%d/%m/%Y}", CareEpisode),
-        (CPPlanEpisode.history.filter(child_id=child.pk), lambda v: f"CP plan from {v.started_on:%d/%m/%Y}", CPPlanEpisode),
-        (Allocation.history.filter(child_id=child.pk), lambda v: f"Allocation ({v.get_role_display()})", Allocation),
-        (KeyPerson.history.filter(child_id=child.pk), lambda v: f"Key person {v.name}", KeyPerson),
+        (
+            CareEpisode.history.filter(child_id=child.pk),
+            lambda v: f"Care episode from {v.started_on:%d/%m/%Y}",
+            CareEpisode,
+        ),
+        (
+            CPPlanEpisode.history.filter(child_id=child.pk),
+            lambda v: f"CP plan from {v.started_on:%d/%m/%Y}",
+            CPPlanEpisode,
+        ),
+        (
+            Allocation.history.filter(child_id=child.pk),
+            lambda v: f"Allocation ({v.get_role_display()})",
+            Allocation,
+        ),
+        (
+            KeyPerson.history.filter(child_id=child.pk),
+            lambda v: f"Key person {v.name}",
+            KeyPerson,
+        ),
     ]
     changes: list[Change] = []
     for queryset, label, model in sources:
-        changes.extend(_history_changes(queryset.select_related("history_user"), label, model))
+        changes.extend(
+            _history_changes(queryset.select_related("history_user"), label, model)
+        )
     changes.sort(key=lambda c: c.at, reverse=True)
     return changes[:limit]
 
@@ -253,18 +289,34 @@ def child_clock_items(*, child: Child, clock: Clock) -> list[ClockItem]:
         start = periods[0][0] if periods else None
         if start is not None and start.starts_period_of_care:
             code = "cic_short_break_1" if start.is_short_break else "cic_review_1"
-            items.append(ClockItem(
-                "First review of this period of care", start.first_review_due_on,
-                clock.due(code, start.started_on),
-            ))
-            items.append(ClockItem(
-                "Personal Education Plan initiated", start.pep_due_on,
-                clock.due("pep_initial", start.started_on),
-            ))
+            items.append(
+                ClockItem(
+                    "First review of this period of care",
+                    start.first_review_due_on,
+                    clock.due(code, start.started_on),
+                )
+            )
+            items.append(
+                ClockItem(
+                    "Personal Education Plan initiated",
+                    start.pep_due_on,
+                    clock.due("pep_initial", start.started_on),
+                )
+            )
     for plan in child.cp_plans.all():
         if plan.is_open:
-            items.append(ClockItem("First core group", plan.core_group_due_on,
-                                   clock.due("cp_core_group_1", plan.started_on)))
-            items.append(ClockItem("First review conference", plan.first_review_due_on,
-                                   clock.due("cp_rcpc_1", plan.started_on)))
+            items.append(
+                ClockItem(
+                    "First core group",
+                    plan.core_group_due_on,
+                    clock.due("cp_core_group_1", plan.started_on),
+                )
+            )
+            items.append(
+                ClockItem(
+                    "First review conference",
+                    plan.first_review_due_on,
+                    clock.due("cp_rcpc_1", plan.started_on),
+                )
+            )
     return items

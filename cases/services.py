@@ -24,9 +24,21 @@ from .models import (
 )
 
 CHILD_FIELDS = (
-    "la_child_id", "upn", "first_name", "last_name", "preferred_name", "date_of_birth",
-    "gender", "ethnicity", "first_language", "interpreter_needed", "interpreter_language",
-    "advocacy_needed", "advocacy_details", "has_disability", "disability_details",
+    "la_child_id",
+    "upn",
+    "first_name",
+    "last_name",
+    "preferred_name",
+    "date_of_birth",
+    "gender",
+    "ethnicity",
+    "first_language",
+    "interpreter_needed",
+    "interpreter_language",
+    "advocacy_needed",
+    "advocacy_details",
+    "has_disability",
+    "disability_details",
 )
 
 
@@ -48,8 +60,12 @@ def _apply(instance, data: dict, allowed) -> list[str]:
 def child_create(*, created_by: User, **data) -> Child:
     """Create a child record."""
     if Child.objects.filter(la_child_id=data.get("la_child_id")).exists():
-        raise DomainError(f"A child with LA child ID {data['la_child_id']} already exists.")
-    child = Child(created_by=created_by, **{k: v for k, v in data.items() if k in CHILD_FIELDS})
+        raise DomainError(
+            f"A child with LA child ID {data['la_child_id']} already exists."
+        )
+    child = Child(
+        created_by=created_by, **{k: v for k, v in data.items() if k in CHILD_FIELDS}
+    )
     _set_history_user(child, created_by)
     child.full_clean()
     child.save()
@@ -64,7 +80,9 @@ def child_update(*, child: Child, updated_by: User, **data) -> Child:
         and data["la_child_id"] != child.la_child_id
         and Child.objects.filter(la_child_id=data["la_child_id"]).exists()
     ):
-        raise DomainError(f"A child with LA child ID {data['la_child_id']} already exists.")
+        raise DomainError(
+            f"A child with LA child ID {data['la_child_id']} already exists."
+        )
     changed = _apply(child, data, CHILD_FIELDS)
     if changed:
         _set_history_user(child, updated_by)
@@ -89,11 +107,15 @@ def _period_start(episode: CareEpisode) -> CareEpisode | None:
     )
 
 
-def _care_clock(episode: CareEpisode, clock: selectors.Clock) -> tuple[date | None, date | None]:
+def _care_clock(
+    episode: CareEpisode, clock: selectors.Clock
+) -> tuple[date | None, date | None]:
     if not episode.starts_period_of_care:
         return None, None
     code = "cic_short_break_1" if episode.is_short_break else "cic_review_1"
-    return clock.due(code, episode.started_on).due, clock.due("pep_initial", episode.started_on).due
+    return clock.due(code, episode.started_on).due, clock.due(
+        "pep_initial", episode.started_on
+    ).due
 
 
 @transaction.atomic
@@ -129,8 +151,15 @@ def care_episode_start(
                 "The child is already looked after. End the current episode before "
                 "starting a new period of care, or choose the reason for the change."
             )
-        if latest and latest.ended_on and started_on <= latest.ended_on and latest.ended_on != started_on:
-            raise DomainError("A new period of care must start after the previous one ended.")
+        if (
+            latest
+            and latest.ended_on
+            and started_on <= latest.ended_on
+            and latest.ended_on != started_on
+        ):
+            raise DomainError(
+                "A new period of care must start after the previous one ended."
+            )
     else:
         if not open_episode:
             raise DomainError(
@@ -150,7 +179,9 @@ def care_episode_start(
         category_of_need=category_of_need,
         placement_postcode=placement_postcode,
     )
-    episode.first_review_due_on, episode.pep_due_on = _care_clock(episode, selectors.clock_get())
+    episode.first_review_due_on, episode.pep_due_on = _care_clock(
+        episode, selectors.clock_get()
+    )
     _set_history_user(episode, started_by)
     episode.full_clean()
     episode.save()
@@ -158,15 +189,28 @@ def care_episode_start(
 
 
 @transaction.atomic
-def care_episode_update(*, episode: CareEpisode, updated_by: User, **data) -> CareEpisode:
+def care_episode_update(
+    *, episode: CareEpisode, updated_by: User, **data
+) -> CareEpisode:
     """Correct an episode's details; recalculates the period's due dates."""
-    _apply(episode, data, ("started_on", "legal_status", "placement_type",
-                            "category_of_need", "placement_postcode"))
+    _apply(
+        episode,
+        data,
+        (
+            "started_on",
+            "legal_status",
+            "placement_type",
+            "category_of_need",
+            "placement_postcode",
+        ),
+    )
     if episode.started_on < episode.child.date_of_birth:
         raise DomainError("An episode cannot start before the child's date of birth.")
     if episode.ended_on and episode.ended_on < episode.started_on:
         raise DomainError("The episode cannot start after it ended.")
-    episode.first_review_due_on, episode.pep_due_on = _care_clock(episode, selectors.clock_get())
+    episode.first_review_due_on, episode.pep_due_on = _care_clock(
+        episode, selectors.clock_get()
+    )
     _set_history_user(episode, updated_by)
     episode.full_clean()
     episode.save()
@@ -174,8 +218,9 @@ def care_episode_update(*, episode: CareEpisode, updated_by: User, **data) -> Ca
 
 
 @transaction.atomic
-def care_episode_end(*, episode: CareEpisode, ended_by: User, ended_on: date,
-                     reason_ended: str) -> CareEpisode:
+def care_episode_end(
+    *, episode: CareEpisode, ended_by: User, ended_on: date, reason_ended: str
+) -> CareEpisode:
     """End the open episode (and with it the period of care)."""
     if not episode.is_open:
         raise DomainError("This episode has already ended.")
@@ -184,7 +229,9 @@ def care_episode_end(*, episode: CareEpisode, ended_by: User, ended_on: date,
             f"The end date cannot be before the episode started ({episode.started_on:%d/%m/%Y})."
         )
     if reason_ended == codes.ReasonEpisodeCeased.X1:
-        raise DomainError("X1 is used only when a new episode starts; record the new episode instead.")
+        raise DomainError(
+            "X1 is used only when a new episode starts; record the new episode instead."
+        )
     episode.ended_on = ended_on
     episode.reason_ended = reason_ended
     _set_history_user(episode, ended_by)
@@ -196,12 +243,16 @@ def care_episode_end(*, episode: CareEpisode, ended_by: User, ended_on: date,
 
 
 def _plan_clock(plan: CPPlanEpisode, clock: selectors.Clock) -> tuple[date, date]:
-    return (clock.due("cp_rcpc_1", plan.started_on).due,
-            clock.due("cp_core_group_1", plan.started_on).due)
+    return (
+        clock.due("cp_rcpc_1", plan.started_on).due,
+        clock.due("cp_core_group_1", plan.started_on).due,
+    )
 
 
 @transaction.atomic
-def cp_plan_start(*, child: Child, started_by: User, started_on: date, category: str) -> CPPlanEpisode:
+def cp_plan_start(
+    *, child: Child, started_by: User, started_on: date, category: str
+) -> CPPlanEpisode:
     """Start a child protection plan on the conference date (DOMAIN.md CP-04)."""
     child = Child.objects.select_for_update().get(pk=child.pk)
     if child.cp_plans.filter(ended_on__isnull=True).exists():
@@ -211,9 +262,15 @@ def cp_plan_start(*, child: Child, started_by: User, started_on: date, category:
         raise DomainError(
             f"A new plan cannot start before the previous plan ended ({latest.ended_on:%d/%m/%Y})."
         )
-    plan = CPPlanEpisode(child=child, started_on=started_on, initial_category=category,
-                         latest_category=category)
-    plan.first_review_due_on, plan.core_group_due_on = _plan_clock(plan, selectors.clock_get())
+    plan = CPPlanEpisode(
+        child=child,
+        started_on=started_on,
+        initial_category=category,
+        latest_category=category,
+    )
+    plan.first_review_due_on, plan.core_group_due_on = _plan_clock(
+        plan, selectors.clock_get()
+    )
     _set_history_user(plan, started_by)
     plan.full_clean()
     plan.save()
@@ -226,7 +283,9 @@ def cp_plan_update(*, plan: CPPlanEpisode, updated_by: User, **data) -> CPPlanEp
     _apply(plan, data, ("started_on", "initial_category", "latest_category"))
     if plan.ended_on and plan.ended_on < plan.started_on:
         raise DomainError("The plan cannot start after it ended.")
-    plan.first_review_due_on, plan.core_group_due_on = _plan_clock(plan, selectors.clock_get())
+    plan.first_review_due_on, plan.core_group_due_on = _plan_clock(
+        plan, selectors.clock_get()
+    )
     _set_history_user(plan, updated_by)
     plan.full_clean()
     plan.save()
@@ -234,7 +293,9 @@ def cp_plan_update(*, plan: CPPlanEpisode, updated_by: User, **data) -> CPPlanEp
 
 
 @transaction.atomic
-def cp_plan_end(*, plan: CPPlanEpisode, ended_by: User, ended_on: date, end_reason: str) -> CPPlanEpisode:
+def cp_plan_end(
+    *, plan: CPPlanEpisode, ended_by: User, ended_on: date, end_reason: str
+) -> CPPlanEpisode:
     """End an open child protection plan with its reason."""
     if not plan.is_open:
         raise DomainError("This plan has already ended.")
@@ -267,7 +328,9 @@ def allocation_allocate(
     """Allocate a worker to a child, ending the previous allocation for that role."""
     if role == Allocation.Role.IRO:
         if worker is None or not worker.has_role(Role.IRO):
-            raise DomainError("Choose an Independent Reviewing Officer with an account.")
+            raise DomainError(
+                "Choose an Independent Reviewing Officer with an account."
+            )
     elif worker is None and not worker_name.strip():
         raise DomainError("Give the social worker's name.")
     current = (
@@ -287,8 +350,13 @@ def allocation_allocate(
         _set_history_user(current, allocated_by)
         current.save()
     allocation = Allocation(
-        child=child, role=role, worker=worker, worker_name=worker_name.strip(),
-        worker_email=worker_email, team=team, started_on=started_on,
+        child=child,
+        role=role,
+        worker=worker,
+        worker_name=worker_name.strip(),
+        worker_email=worker_email,
+        team=team,
+        started_on=started_on,
         allocated_by=allocated_by,
     )
     _set_history_user(allocation, allocated_by)
@@ -312,7 +380,11 @@ def allocation_notify(*, allocation_id: int) -> bool:
             .filter(pk=allocation_id)
             .first()
         )
-        if allocation is None or allocation.notified_at is not None or allocation.worker is None:
+        if (
+            allocation is None
+            or allocation.notified_at is not None
+            or allocation.worker is None
+        ):
             return False
         child = allocation.child
         send_mail(
@@ -334,15 +406,24 @@ def allocation_notify(*, allocation_id: int) -> bool:
 # --- key people ------------------------------------------------------------------------
 
 KEY_PERSON_FIELDS = (
-    "name", "relationship", "organisation", "has_parental_responsibility", "phone",
-    "email", "address", "is_address_restricted", "notes",
+    "name",
+    "relationship",
+    "organisation",
+    "has_parental_responsibility",
+    "phone",
+    "email",
+    "address",
+    "is_address_restricted",
+    "notes",
 )
 
 
 @transaction.atomic
 def key_person_create(*, child: Child, created_by: User, **data) -> KeyPerson:
     """Add a parent, carer or professional to the child's key people."""
-    person = KeyPerson(child=child, **{k: v for k, v in data.items() if k in KEY_PERSON_FIELDS})
+    person = KeyPerson(
+        child=child, **{k: v for k, v in data.items() if k in KEY_PERSON_FIELDS}
+    )
     _set_history_user(person, created_by)
     person.full_clean()
     person.save()
@@ -390,7 +471,9 @@ def closure_day_remove(*, closure: LocalClosureDay, removed_by: User) -> None:
 
 
 @transaction.atomic
-def timescale_setting_set(*, code: str, amount: int, updated_by: User) -> TimescaleSetting:
+def timescale_setting_set(
+    *, code: str, amount: int, updated_by: User
+) -> TimescaleSetting:
     """Set the amount of a local-practice rule and recalculate stored due dates."""
     setting, _ = TimescaleSetting.objects.get_or_create(
         code=code, defaults={"amount": amount, "updated_by": updated_by}
@@ -422,8 +505,15 @@ def due_dates_recalculate(*, batch_size: int = 2000) -> int:
     changed = 0
     episodes = CareEpisode.objects.filter(
         reason_new_episode=codes.ReasonNewEpisode.S, ended_on__isnull=True
-    ).only("id", "started_on", "legal_status", "reason_new_episode",
-           "first_review_due_on", "pep_due_on", "child_id")
+    ).only(
+        "id",
+        "started_on",
+        "legal_status",
+        "reason_new_episode",
+        "first_review_due_on",
+        "pep_due_on",
+        "child_id",
+    )
     for episode in episodes.iterator(chunk_size=batch_size):
         due = _care_clock(episode, clock)
         if (episode.first_review_due_on, episode.pep_due_on) != due:

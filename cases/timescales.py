@@ -550,7 +550,11 @@ class Status(StrEnum):
 
 
 def due_status(
-    *, due_on: date, today: date, calendar: WorkingCalendar, lead_working_days: int,
+    *,
+    due_on: date,
+    today: date,
+    calendar: WorkingCalendar,
+    lead_working_days: int,
     done_on: date | None = None,
 ) -> Status:
     """Return whether an item is met, overdue, due soon or on track on `today`."""

@@ -1,6 +1,5 @@
 """HTTP interface for the child record: thin views over selectors and services."""
 
-from datetime import date
 
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin, PermissionRequiredMixin
@@ -8,14 +7,13 @@ from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.functional import cached_property
 from django.views.generic import FormView, TemplateView, View
 from django_filters.views import FilterView
 
 from accounts.models import AccessLog
-from accounts.roles import Role
 from accounts.responses import out_of_scope_response
+from accounts.roles import Role
 from accounts.services import access_log_record
 
 from . import selectors, services, timescales
@@ -116,10 +114,19 @@ class ChildListView(LoginRequiredMixin, PermissionRequiredMixin, FilterView):
         return selectors.child_list_search(user=self.request.user)
 
     def get(self, request, *args, **kwargs):
-        terms = {k: v for k, v in request.GET.items() if k in ("q", "la_child_id", "date_of_birth") and v}
+        terms = {
+            k: v
+            for k, v in request.GET.items()
+            if k in ("q", "la_child_id", "date_of_birth") and v
+        }
         if terms:
-            access_log_record(user=request.user, action=AccessLog.Action.SEARCH, model=Child,
-                              request=request, detail=str(terms))
+            access_log_record(
+                user=request.user,
+                action=AccessLog.Action.SEARCH,
+                model=Child,
+                request=request,
+                detail=str(terms),
+            )
         return super().get(request, *args, **kwargs)
 
 
@@ -132,7 +139,9 @@ class ChildCreateView(LoginRequiredMixin, PermissionRequiredMixin, ServiceFormVi
         return {**super().get_form_kwargs(), "submit_label": "Add child"}
 
     def call_service(self, form):
-        self.created = services.child_create(created_by=self.request.user, **form.cleaned_data)
+        self.created = services.child_create(
+            created_by=self.request.user, **form.cleaned_data
+        )
 
     def get_success_url(self):
         created = getattr(self, "created", None)
@@ -148,8 +157,12 @@ class ChildDetailView(ChildScopedMixin, TemplateView):
     template_name = "cases/child_detail.html"
 
     def get(self, request, *args, **kwargs):
-        access_log_record(user=request.user, action=AccessLog.Action.VIEW, obj=self.child,
-                          request=request)
+        access_log_record(
+            user=request.user,
+            action=AccessLog.Action.VIEW,
+            obj=self.child,
+            request=request,
+        )
         return super().get(request, *args, **kwargs)
 
     def get_context_data(self, **kwargs):
@@ -157,7 +170,9 @@ class ChildDetailView(ChildScopedMixin, TemplateView):
         child = self.child
         user = self.request.user
         context["periods"] = selectors.care_periods(list(child.care_episodes.all()))
-        context["clock_items"] = selectors.child_clock_items(child=child, clock=selectors.clock_get())
+        context["clock_items"] = selectors.child_clock_items(
+            child=child, clock=selectors.clock_get()
+        )
         context["can_change"] = user.has_perm("cases.change_child")
         context["can_change_episodes"] = user.has_perm("cases.change_child_episodes")
         context["can_change_people"] = user.has_perm("cases.change_key_people")
@@ -186,10 +201,15 @@ class ChildUpdateView(ChildScopedMixin, ServiceFormView):
     success_message = "Record updated."
 
     def get_form_kwargs(self):
-        return {**super().get_form_kwargs(), "instance": Child.objects.get(pk=self.child.pk)}
+        return {
+            **super().get_form_kwargs(),
+            "instance": Child.objects.get(pk=self.child.pk),
+        }
 
     def call_service(self, form):
-        services.child_update(child=self.child, updated_by=self.request.user, **form.cleaned_data)
+        services.child_update(
+            child=self.child, updated_by=self.request.user, **form.cleaned_data
+        )
 
     def get_success_url(self):
         return self.child.get_absolute_url()
@@ -218,7 +238,11 @@ class ChildRecordFormView(ChildScopedMixin, ServiceFormView):
         return _related(rows, self.kwargs[self.related_kwarg])
 
     def dispatch(self, request, *args, **kwargs):
-        if self.related_name and request.user.is_authenticated and self.child is not None:
+        if (
+            self.related_name
+            and request.user.is_authenticated
+            and self.child is not None
+        ):
             self.record  # noqa: B018 - 404 before any form is shown
         return super().dispatch(request, *args, **kwargs)
 
@@ -237,7 +261,9 @@ class CareEpisodeCreateView(ChildRecordFormView):
     success_message = "Care episode recorded."
 
     def call_service(self, form):
-        services.care_episode_start(child=self.child, started_by=self.request.user, **form.cleaned_data)
+        services.care_episode_start(
+            child=self.child, started_by=self.request.user, **form.cleaned_data
+        )
 
 
 class CareEpisodeUpdateView(ChildRecordFormView):
@@ -251,7 +277,9 @@ class CareEpisodeUpdateView(ChildRecordFormView):
         return {**super().get_form_kwargs(), "instance": self.get_record_instance()}
 
     def call_service(self, form):
-        services.care_episode_update(episode=self.record, updated_by=self.request.user, **form.cleaned_data)
+        services.care_episode_update(
+            episode=self.record, updated_by=self.request.user, **form.cleaned_data
+        )
 
 
 class CareEpisodeEndView(ChildRecordFormView):
@@ -262,7 +290,9 @@ class CareEpisodeEndView(ChildRecordFormView):
     related_name, related_kwarg = "care_episodes", "episode_pk"
 
     def call_service(self, form):
-        services.care_episode_end(episode=self.record, ended_by=self.request.user, **form.cleaned_data)
+        services.care_episode_end(
+            episode=self.record, ended_by=self.request.user, **form.cleaned_data
+        )
 
 
 class CPPlanCreateView(ChildRecordFormView):
@@ -272,7 +302,9 @@ class CPPlanCreateView(ChildRecordFormView):
     success_message = "Child protection plan recorded."
 
     def call_service(self, form):
-        services.cp_plan_start(child=self.child, started_by=self.request.user, **form.cleaned_data)
+        services.cp_plan_start(
+            child=self.child, started_by=self.request.user, **form.cleaned_data
+        )
 
 
 class CPPlanUpdateView(ChildRecordFormView):
@@ -286,7 +318,9 @@ class CPPlanUpdateView(ChildRecordFormView):
         return {**super().get_form_kwargs(), "instance": self.get_record_instance()}
 
     def call_service(self, form):
-        services.cp_plan_update(plan=self.record, updated_by=self.request.user, **form.cleaned_data)
+        services.cp_plan_update(
+            plan=self.record, updated_by=self.request.user, **form.cleaned_data
+        )
 
 
 class CPPlanEndView(ChildRecordFormView):
@@ -297,7 +331,9 @@ class CPPlanEndView(ChildRecordFormView):
     related_name, related_kwarg = "cp_plans", "plan_pk"
 
     def call_service(self, form):
-        services.cp_plan_end(plan=self.record, ended_by=self.request.user, **form.cleaned_data)
+        services.cp_plan_end(
+            plan=self.record, ended_by=self.request.user, **form.cleaned_data
+        )
 
 
 class AllocationCreateView(ChildRecordFormView):
@@ -307,7 +343,9 @@ class AllocationCreateView(ChildRecordFormView):
     success_message = "Allocation recorded."
 
     def call_service(self, form):
-        services.allocation_allocate(child=self.child, allocated_by=self.request.user, **form.cleaned_data)
+        services.allocation_allocate(
+            child=self.child, allocated_by=self.request.user, **form.cleaned_data
+        )
 
 
 class KeyPersonCreateView(ChildRecordFormView):
@@ -317,7 +355,9 @@ class KeyPersonCreateView(ChildRecordFormView):
     success_message = "Key person added."
 
     def call_service(self, form):
-        services.key_person_create(child=self.child, created_by=self.request.user, **form.cleaned_data)
+        services.key_person_create(
+            child=self.child, created_by=self.request.user, **form.cleaned_data
+        )
 
 
 class KeyPersonUpdateView(ChildRecordFormView):
@@ -331,7 +371,9 @@ class KeyPersonUpdateView(ChildRecordFormView):
         return {**super().get_form_kwargs(), "instance": self.get_record_instance()}
 
     def call_service(self, form):
-        services.key_person_update(person=self.record, updated_by=self.request.user, **form.cleaned_data)
+        services.key_person_update(
+            person=self.record, updated_by=self.request.user, **form.cleaned_data
+        )
 
 
 class KeyPersonDeleteView(ChildScopedMixin, View):
@@ -344,7 +386,9 @@ class KeyPersonDeleteView(ChildScopedMixin, View):
         return redirect(self.child)
 
 
-class TimescaleCalculatorView(LoginRequiredMixin, PermissionRequiredMixin, TemplateView):
+class TimescaleCalculatorView(
+    LoginRequiredMixin, PermissionRequiredMixin, TemplateView
+):
     permission_required = "cases.view_timescales"
     template_name = "cases/timescale_calculator.html"
 
@@ -369,7 +413,8 @@ class TimescaleSettingsView(LoginRequiredMixin, PermissionRequiredMixin, Templat
         overrides = selectors.timescale_overrides()
         context["local_rules"] = [
             (rule, overrides.get(rule.code, rule.amount))
-            for rule in timescales.RULES.values() if rule.is_local
+            for rule in timescales.RULES.values()
+            if rule.is_local
         ]
         context["closures"] = LocalClosureDay.objects.select_related("added_by")
         context["closure_form"] = kwargs.get("closure_form") or ClosureDayForm()
@@ -380,10 +425,16 @@ class TimescaleSettingsView(LoginRequiredMixin, PermissionRequiredMixin, Templat
         if "amount" in request.POST:
             form = TimescaleSettingForm(request.POST)
             if not form.is_valid():
-                return self.render_to_response(self.get_context_data(
-                    setting_errors="Enter a whole number of days or months from 0 to 120."))
+                return self.render_to_response(
+                    self.get_context_data(
+                        setting_errors="Enter a whole number of days or months from 0 to 120."
+                    )
+                )
             services.timescale_setting_set(updated_by=request.user, **form.cleaned_data)
-            messages.success(request, f"{form.cleaned_data['code']} set to {form.cleaned_data['amount']}.")
+            messages.success(
+                request,
+                f"{form.cleaned_data['code']} set to {form.cleaned_data['amount']}.",
+            )
             return redirect("cases:timescale-settings")
         form = ClosureDayForm(request.POST)
         if form.is_valid():
@@ -392,7 +443,9 @@ class TimescaleSettingsView(LoginRequiredMixin, PermissionRequiredMixin, Templat
             except DomainError as exc:
                 form.add_error("day", str(exc))
             else:
-                messages.success(request, "Closure day added; due dates are being recalculated.")
+                messages.success(
+                    request, "Closure day added; due dates are being recalculated."
+                )
                 return redirect("cases:timescale-settings")
         return self.render_to_response(self.get_context_data(closure_form=form))
 
@@ -403,5 +456,7 @@ class ClosureDayDeleteView(LoginRequiredMixin, PermissionRequiredMixin, View):
     def post(self, request, pk):
         closure = get_object_or_404(LocalClosureDay, pk=pk)
         services.closure_day_remove(closure=closure, removed_by=request.user)
-        messages.success(request, "Closure day removed; due dates are being recalculated.")
+        messages.success(
+            request, "Closure day removed; due dates are being recalculated."
+        )
         return redirect("cases:timescale-settings")

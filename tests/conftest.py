@@ -19,8 +19,9 @@ def password():
 
 
 def _user(role):
-    return UserFactory(username=ROLE_USERNAMES[role], roles=[role],
-                       is_staff=role == Role.ADMINISTRATOR)
+    return UserFactory(
+        username=ROLE_USERNAMES[role], roles=[role], is_staff=role == Role.ADMINISTRATOR
+    )
 
 
 @pytest.fixture

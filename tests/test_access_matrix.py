@@ -21,7 +21,11 @@ pytestmark = pytest.mark.django_db
 
 ANON = "anonymous"
 IRO, LADO, VISITOR = Role.IRO.value, Role.LADO.value, Role.REG44_VISITOR.value
-MANAGER, MINUTES, ADMIN = Role.MANAGER.value, Role.MINUTE_TAKER.value, Role.ADMINISTRATOR.value
+MANAGER, MINUTES, ADMIN = (
+    Role.MANAGER.value,
+    Role.MINUTE_TAKER.value,
+    Role.ADMINISTRATOR.value,
+)
 ROLES = [IRO, LADO, VISITOR, MANAGER, MINUTES, ADMIN]
 LOGIN = 302
 
@@ -105,13 +109,23 @@ def records():
     person = KeyPersonFactory(child=inside)
     outside = ChildFactory()
     out_person = KeyPersonFactory(child=outside)
-    closure = LocalClosureDay.objects.create(day=date(2026, 12, 24), name="Christmas Eve")
+    closure = LocalClosureDay.objects.create(
+        day=date(2026, 12, 24), name="Christmas Eve"
+    )
     return {
-        "inside": {"pk": inside.pk, "episode_pk": inside.care_episodes.get().pk,
-                   "plan_pk": plan.pk, "person_pk": person.pk},
+        "inside": {
+            "pk": inside.pk,
+            "episode_pk": inside.care_episodes.get().pk,
+            "plan_pk": plan.pk,
+            "person_pk": person.pk,
+        },
         # Record ids of the other child: a record never answers under the wrong child.
-        "outside": {"pk": outside.pk, "episode_pk": inside.care_episodes.get().pk,
-                    "plan_pk": plan.pk, "person_pk": out_person.pk},
+        "outside": {
+            "pk": outside.pk,
+            "episode_pk": inside.care_episodes.get().pk,
+            "plan_pk": plan.pk,
+            "person_pk": out_person.pk,
+        },
         "closure": closure.pk,
     }
 
@@ -119,7 +133,13 @@ def records():
 def _url(name, records, scope):
     if name == "cases:closure-delete":
         return reverse(name, kwargs={"pk": records["closure"]})
-    for keys in (("pk", "episode_pk"), ("pk", "plan_pk"), ("pk", "person_pk"), ("pk",), ()):
+    for keys in (
+        ("pk", "episode_pk"),
+        ("pk", "plan_pk"),
+        ("pk", "person_pk"),
+        ("pk",),
+        (),
+    ):
         try:
             return reverse(name, kwargs={k: records[scope][k] for k in keys})
         except Exception:  # noqa: BLE001 - try the next signature
@@ -132,11 +152,15 @@ def _cases():
         for role in ROLES:
             yield pytest.param(name, role, "inside", inside[role], id=f"{name}-{role}")
             if outside is not None:
-                yield pytest.param(name, role, "outside", outside[role], id=f"{name}-{role}-out")
+                yield pytest.param(
+                    name, role, "outside", outside[role], id=f"{name}-{role}-out"
+                )
 
 
 @pytest.mark.parametrize(("name", "role", "scope", "expected"), list(_cases()))
-def test_role_reaches_only_what_policy_allows(client, records, name, role, scope, expected):
+def test_role_reaches_only_what_policy_allows(
+    client, records, name, role, scope, expected
+):
     user = UserFactory(roles=[role], is_staff=role == ADMIN)
     client.force_login(user)
     response = client.get(_url(name, records, scope))
@@ -156,7 +180,9 @@ def test_out_of_scope_child_is_a_logged_404(client, records):
     """An IRO probing a child outside their scope gets 404 and the attempt is logged."""
     user = UserFactory(roles=[IRO])
     client.force_login(user)
-    response = client.get(reverse("cases:child-detail", kwargs={"pk": records["outside"]["pk"]}))
+    response = client.get(
+        reverse("cases:child-detail", kwargs={"pk": records["outside"]["pk"]})
+    )
     assert response.status_code == 404
     entry = AccessLog.objects.get(action=AccessLog.Action.DENIED)
     assert (entry.user, entry.object_id) == (user, str(records["outside"]["pk"]))

@@ -9,8 +9,11 @@ pytestmark = pytest.mark.django_db
 
 
 def _sign_in(client, username, password, ip="10.0.0.1"):
-    return client.post(reverse("accounts:login"), {"username": username, "password": password},
-                       REMOTE_ADDR=ip)
+    return client.post(
+        reverse("accounts:login"),
+        {"username": username, "password": password},
+        REMOTE_ADDR=ip,
+    )
 
 
 def test_sign_in_and_out_are_logged(client, iro, password):
@@ -27,7 +30,9 @@ def test_wrong_password_shows_a_message(client, iro):
     assert "enter a correct username and password" in response.content.decode()
 
 
-def test_lockout_is_by_user_and_address_not_address_alone(client, iro, manager, password):
+def test_lockout_is_by_user_and_address_not_address_alone(
+    client, iro, manager, password
+):
     """Five failures lock that user from that address, not other users or addresses."""
     # given
     for _ in range(5):
@@ -49,7 +54,9 @@ def test_idle_session_is_signed_out(client, iro, settings):
     client.force_login(iro)
     client.get(reverse("home"))
     session = client.session
-    session["last_activity"] = int(time.time()) - settings.SESSION_IDLE_TIMEOUT_SECONDS - 5
+    session["last_activity"] = (
+        int(time.time()) - settings.SESSION_IDLE_TIMEOUT_SECONDS - 5
+    )
     session.save()
     # when
     response = client.get(reverse("home"))

@@ -24,17 +24,21 @@ def test_timescale_prints_the_due_date_then_the_explanation():
 def test_timescale_csv_reproduces_the_shared_table():
     """`timescale --csv` on the shared worked examples prints their due dates exactly."""
     expected = ["rule,start,due"] + [
-        ",".join(line.split(",")[:3]) for line in SHARED_CASES.read_text().splitlines()[1:]
+        ",".join(line.split(",")[:3])
+        for line in SHARED_CASES.read_text().splitlines()[1:]
     ]
     assert _run("--csv", str(SHARED_CASES)).splitlines() == expected
 
 
-@pytest.mark.parametrize(("args", "message"), [
-    (("cic_review_9", "2026-01-01"), "Unknown rule"),
-    (("cic_review_1", "01/02/2026"), "not a date"),
-    (("cic_review_1",), "Usage"),
-    (("--csv", "/nonexistent.csv"), "Cannot read"),
-])
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (("cic_review_9", "2026-01-01"), "Unknown rule"),
+        (("cic_review_1", "01/02/2026"), "not a date"),
+        (("cic_review_1",), "Usage"),
+        (("--csv", "/nonexistent.csv"), "Cannot read"),
+    ],
+)
 def test_timescale_bad_input_is_a_clear_error(args, message):
     with pytest.raises(CommandError, match=message):
         _run(*args)

@@ -34,7 +34,9 @@ def test_manager_sees_every_child(manager):
     assert selectors.child_list_visible_to(user=manager).count() == 3
 
 
-@pytest.mark.parametrize("role", [Role.LADO, Role.REG44_VISITOR, Role.MINUTE_TAKER, Role.ADMINISTRATOR])
+@pytest.mark.parametrize(
+    "role", [Role.LADO, Role.REG44_VISITOR, Role.MINUTE_TAKER, Role.ADMINISTRATOR]
+)
 def test_other_roles_see_no_child_records(role):
     CareEpisodeFactory()
     user = UserFactory(roles=[role])
@@ -57,18 +59,30 @@ def test_change_history_shows_old_and_new_values(manager):
 
 
 def test_care_periods_group_episodes_by_reason_s():
-    a = CareEpisodeFactory.build(id=1, started_on=date(2024, 1, 1), reason_new_episode="S")
-    b = CareEpisodeFactory.build(id=2, started_on=date(2024, 5, 1), reason_new_episode="P")
-    c = CareEpisodeFactory.build(id=3, started_on=date(2025, 1, 1), reason_new_episode="S")
+    a = CareEpisodeFactory.build(
+        id=1, started_on=date(2024, 1, 1), reason_new_episode="S"
+    )
+    b = CareEpisodeFactory.build(
+        id=2, started_on=date(2024, 5, 1), reason_new_episode="P"
+    )
+    c = CareEpisodeFactory.build(
+        id=3, started_on=date(2025, 1, 1), reason_new_episode="S"
+    )
     assert selectors.care_periods([c, a, b]) == [[c], [a, b]]
 
 
-def test_child_record_loads_in_a_fixed_number_of_queries(manager, django_assert_max_num_queries):
+def test_child_record_loads_in_a_fixed_number_of_queries(
+    manager, django_assert_max_num_queries
+):
     """The record query count does not grow with episodes, plans or people."""
     child = ChildFactory()
     for year in range(2018, 2024):
-        CareEpisodeFactory(child=child, started_on=date(year, 1, 1), ended_on=date(year, 6, 1),
-                           reason_ended="E4A")
+        CareEpisodeFactory(
+            child=child,
+            started_on=date(year, 1, 1),
+            ended_on=date(year, 6, 1),
+            reason_ended="E4A",
+        )
     with django_assert_max_num_queries(6):
         loaded = selectors.child_get_for_record(user=manager, pk=child.pk)
         list(loaded.care_episodes.all())

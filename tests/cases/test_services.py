@@ -48,9 +48,13 @@ def test_change_of_placement_continues_the_period_of_care(manager):
     child = ChildFactory()
     first = _start(child, manager)
     # when
-    second = _start(child, manager, started_on=date(2026, 4, 10),
-                    reason_new_episode=codes.ReasonNewEpisode.P,
-                    placement_type=codes.PlacementType.K2)
+    second = _start(
+        child,
+        manager,
+        started_on=date(2026, 4, 10),
+        reason_new_episode=codes.ReasonNewEpisode.P,
+        placement_type=codes.PlacementType.K2,
+    )
     # then
     first.refresh_from_db()
     assert (first.ended_on, first.reason_ended) == (date(2026, 4, 10), "X1")
@@ -75,8 +79,12 @@ def test_re_entering_care_restarts_the_chain(manager):
     # given
     child = ChildFactory()
     first = _start(child, manager)
-    services.care_episode_end(episode=first, ended_by=manager, ended_on=date(2026, 5, 1),
-                              reason_ended=codes.ReasonEpisodeCeased.E4A)
+    services.care_episode_end(
+        episode=first,
+        ended_by=manager,
+        ended_on=date(2026, 5, 1),
+        reason_ended=codes.ReasonEpisodeCeased.E4A,
+    )
     # when
     again = _start(child, manager, started_on=date(2026, 8, 24))
     # then
@@ -86,21 +94,30 @@ def test_re_entering_care_restarts_the_chain(manager):
 def test_episode_end_before_start_is_refused(manager):
     episode = _start(ChildFactory(), manager)
     with pytest.raises(DomainError, match="before the episode started"):
-        services.care_episode_end(episode=episode, ended_by=manager,
-                                  ended_on=date(2026, 1, 1), reason_ended="E4A")
+        services.care_episode_end(
+            episode=episode,
+            ended_by=manager,
+            ended_on=date(2026, 1, 1),
+            reason_ended="E4A",
+        )
 
 
 def test_correcting_the_start_date_recalculates_the_due_date(manager):
     episode = _start(ChildFactory(), manager)
-    services.care_episode_update(episode=episode, updated_by=manager,
-                                 started_on=date(2025, 12, 19))
+    services.care_episode_update(
+        episode=episode, updated_by=manager, started_on=date(2025, 12, 19)
+    )
     episode.refresh_from_db()
     assert episode.first_review_due_on == date(2026, 1, 21)
 
 
 def test_cp_plan_start_stores_core_group_and_first_review(manager):
-    plan = services.cp_plan_start(child=ChildFactory(), started_by=manager,
-                                  started_on=date(2026, 8, 24), category="NEG")
+    plan = services.cp_plan_start(
+        child=ChildFactory(),
+        started_by=manager,
+        started_on=date(2026, 8, 24),
+        category="NEG",
+    )
     assert plan.core_group_due_on == date(2026, 9, 8)
     assert plan.first_review_due_on == date(2026, 11, 24)
 
@@ -108,8 +125,12 @@ def test_cp_plan_start_stores_core_group_and_first_review(manager):
 def test_second_open_cp_plan_is_refused(manager):
     plan = CPPlanFactory()
     with pytest.raises(DomainError, match="already has an open"):
-        services.cp_plan_start(child=plan.child, started_by=manager,
-                               started_on=date(2026, 6, 1), category="PHY")
+        services.cp_plan_start(
+            child=plan.child,
+            started_by=manager,
+            started_on=date(2026, 6, 1),
+            category="PHY",
+        )
 
 
 def test_allocating_an_iro_ends_the_previous_allocation_and_emails(
@@ -121,8 +142,12 @@ def test_allocating_an_iro_ends_the_previous_allocation_and_emails(
     # when
     with django_capture_on_commit_callbacks(execute=True):
         allocation = services.allocation_allocate(
-            child=old.child, allocated_by=manager, role=Allocation.Role.IRO,
-            worker=new_iro, started_on=date(2026, 6, 1))
+            child=old.child,
+            allocated_by=manager,
+            role=Allocation.Role.IRO,
+            worker=new_iro,
+            started_on=date(2026, 6, 1),
+        )
     # then
     old.refresh_from_db()
     assert old.ended_on == date(2026, 6, 1)
@@ -140,16 +165,26 @@ def test_allocation_notify_is_idempotent(manager):
 
 def test_only_an_iro_can_be_allocated_as_iro(manager, lado):
     with pytest.raises(DomainError, match="Independent Reviewing Officer"):
-        services.allocation_allocate(child=ChildFactory(), allocated_by=manager,
-                                     role=Allocation.Role.IRO, worker=lado,
-                                     started_on=date(2026, 6, 1))
+        services.allocation_allocate(
+            child=ChildFactory(),
+            allocated_by=manager,
+            role=Allocation.Role.IRO,
+            worker=lado,
+            started_on=date(2026, 6, 1),
+        )
 
 
 def test_duplicate_la_child_id_is_refused(manager):
     ChildFactory(la_child_id="A1")
     with pytest.raises(DomainError, match="already exists"):
-        services.child_create(created_by=manager, la_child_id="A1", first_name="A",
-                              last_name="B", date_of_birth=date(2015, 1, 1), gender="male")
+        services.child_create(
+            created_by=manager,
+            la_child_id="A1",
+            first_name="A",
+            last_name="B",
+            date_of_birth=date(2015, 1, 1),
+            gender="male",
+        )
 
 
 def test_child_update_writes_history_with_the_user(manager):
@@ -160,13 +195,19 @@ def test_child_update_writes_history_with_the_user(manager):
     assert latest.history_user == manager
 
 
-def test_closure_day_recalculates_stored_due_dates_in_the_background(manager, django_capture_on_commit_callbacks):
+def test_closure_day_recalculates_stored_due_dates_in_the_background(
+    manager, django_capture_on_commit_callbacks
+):
     """A new closure day moves open due dates; the background change is audited."""
     # given
-    episode = CareEpisodeFactory(started_on=date(2026, 3, 2), first_review_due_on=date(2026, 3, 30))
+    episode = CareEpisodeFactory(
+        started_on=date(2026, 3, 2), first_review_due_on=date(2026, 3, 30)
+    )
     # when
     with django_capture_on_commit_callbacks(execute=True):
-        services.closure_day_add(added_by=manager, day=date(2026, 3, 10), name="Staff day")
+        services.closure_day_add(
+            added_by=manager, day=date(2026, 3, 10), name="Staff day"
+        )
     # then
     episode.refresh_from_db()
     assert episode.first_review_due_on == date(2026, 3, 31)
@@ -185,5 +226,9 @@ def test_due_dates_recalculate_twice_changes_nothing_the_second_time():
 def test_local_rule_setting_is_used_by_the_clock(administrator):
     from cases import selectors
 
-    services.timescale_setting_set(code="cp_minutes", amount=10, updated_by=administrator)
-    assert selectors.clock_get().due("cp_minutes", date(2026, 3, 2)).due == date(2026, 3, 16)
+    services.timescale_setting_set(
+        code="cp_minutes", amount=10, updated_by=administrator
+    )
+    assert selectors.clock_get().due("cp_minutes", date(2026, 3, 2)).due == date(
+        2026, 3, 16
+    )

@@ -28,8 +28,12 @@ ENGLAND = WorkingCalendar(closed=ClosedDays())
 def _shared_rows():
     with SHARED_CASES.open(newline="") as handle:
         return [
-            pytest.param(row["rule"], date.fromisoformat(row["start"]),
-                         date.fromisoformat(row["due"]), id=f"{row['rule']}-{row['start']}")
+            pytest.param(
+                row["rule"],
+                date.fromisoformat(row["start"]),
+                date.fromisoformat(row["due"]),
+                id=f"{row['rule']}-{row['start']}",
+            )
             for row in csv.DictReader(handle)
         ]
 
@@ -48,23 +52,46 @@ def test_due_date_reproduces_the_shared_worked_examples(rule, start, expected):
 def test_every_rule_of_the_contract_is_registered():
     """All rule codes of DOMAIN.md A2 exist, each with a title, source and basis."""
     expected = {
-        "cic_review_1", "cic_review_2", "cic_review_n", "cic_short_break_1",
-        "cic_short_break_n", "cic_reconvene", "cic_decisions", "cic_record", "cp_icpc",
-        "cp_transfer_in", "cp_core_group_1", "cp_rcpc_1", "cp_rcpc_n",
-        "cp_reports_to_parents", "cp_outline_plan", "cp_minutes", "lado_decision",
-        "lado_1_month", "lado_3_months", "lado_12_months", "reg44_visit", "reg44_report",
-        "reg45_review", "drp_formal", "pep_initial", "pathway_assessment",
+        "cic_review_1",
+        "cic_review_2",
+        "cic_review_n",
+        "cic_short_break_1",
+        "cic_short_break_n",
+        "cic_reconvene",
+        "cic_decisions",
+        "cic_record",
+        "cp_icpc",
+        "cp_transfer_in",
+        "cp_core_group_1",
+        "cp_rcpc_1",
+        "cp_rcpc_n",
+        "cp_reports_to_parents",
+        "cp_outline_plan",
+        "cp_minutes",
+        "lado_decision",
+        "lado_1_month",
+        "lado_3_months",
+        "lado_12_months",
+        "reg44_visit",
+        "reg44_report",
+        "reg45_review",
+        "drp_formal",
+        "pep_initial",
+        "pathway_assessment",
     }
     assert expected <= set(RULES)
     assert all(r.title and r.source and r.start_event for r in RULES.values())
 
 
-@pytest.mark.parametrize(("start", "days", "expected"), [
-    (date(2026, 3, 6), 1, date(2026, 3, 9)),    # Friday + 1 is Monday
-    (date(2026, 3, 7), 1, date(2026, 3, 9)),    # Saturday start: Monday is day 1
-    (date(2026, 3, 2), 0, date(2026, 3, 2)),
-    (date(2026, 4, 2), 2, date(2026, 4, 8)),    # Good Friday and Easter Monday
-])
+@pytest.mark.parametrize(
+    ("start", "days", "expected"),
+    [
+        (date(2026, 3, 6), 1, date(2026, 3, 9)),  # Friday + 1 is Monday
+        (date(2026, 3, 7), 1, date(2026, 3, 9)),  # Saturday start: Monday is day 1
+        (date(2026, 3, 2), 0, date(2026, 3, 2)),
+        (date(2026, 4, 2), 2, date(2026, 4, 8)),  # Good Friday and Easter Monday
+    ],
+)
 def test_add_working_days_counts_from_day_zero(start, days, expected):
     """The start date is day 0; weekends and bank holidays are not counted."""
     assert add_working_days(start, days, calendar=ENGLAND) == expected
@@ -80,15 +107,18 @@ def test_working_days_before_counts_back_for_reports_to_parents():
     """Reports go to parents 2 working days before an ICPC, 5 before an RCPC."""
     icpc = due_date("cp_reports_to_parents", date(2026, 4, 7), calendar=ENGLAND)
     rcpc = due_date("cp_reports_to_parents_rcpc", date(2026, 4, 14), calendar=ENGLAND)
-    assert icpc.due == date(2026, 4, 1)   # skips Good Friday and Easter Monday
+    assert icpc.due == date(2026, 4, 1)  # skips Good Friday and Easter Monday
     assert rcpc.due == date(2026, 4, 7)
 
 
-@pytest.mark.parametrize(("day", "months", "expected"), [
-    (date(2026, 2, 3), 0, date(2026, 2, 28)),
-    (date(2026, 2, 3), 1, date(2026, 3, 31)),
-    (date(2026, 12, 15), 1, date(2027, 1, 31)),
-])
+@pytest.mark.parametrize(
+    ("day", "months", "expected"),
+    [
+        (date(2026, 2, 3), 0, date(2026, 2, 28)),
+        (date(2026, 2, 3), 1, date(2026, 3, 31)),
+        (date(2026, 12, 15), 1, date(2027, 1, 31)),
+    ],
+)
 def test_month_end(day, months, expected):
     """The last day of the month N months on."""
     assert month_end(day, months) == expected
@@ -96,14 +126,20 @@ def test_month_end(day, months, expected):
 
 def test_reg44_report_due_at_end_of_following_month():
     """A report on a visit is due by the end of the following month by default."""
-    assert due_date("reg44_report", date(2026, 1, 20), calendar=ENGLAND).due == date(2026, 2, 28)
+    assert due_date("reg44_report", date(2026, 1, 20), calendar=ENGLAND).due == date(
+        2026, 2, 28
+    )
 
 
 def test_overrides_change_local_rules_only():
     """An administrator may change local-practice rules but never statutory ones."""
     overrides = {"cp_minutes": 10, "cic_review_1": 5}
-    minutes = due_date("cp_minutes", date(2026, 3, 2), calendar=ENGLAND, overrides=overrides)
-    review = due_date("cic_review_1", date(2026, 3, 2), calendar=ENGLAND, overrides=overrides)
+    minutes = due_date(
+        "cp_minutes", date(2026, 3, 2), calendar=ENGLAND, overrides=overrides
+    )
+    review = due_date(
+        "cic_review_1", date(2026, 3, 2), calendar=ENGLAND, overrides=overrides
+    )
     assert minutes.due == date(2026, 3, 16)
     assert review.due == date(2026, 3, 30)
 
@@ -111,8 +147,9 @@ def test_overrides_change_local_rules_only():
 def test_inclusive_convention_is_one_working_day_earlier():
     """The CIN validator's convention counts the start as day 1."""
     legal = due_date("cp_icpc", date(2026, 3, 2), calendar=ENGLAND)
-    inclusive = due_date("cp_icpc", date(2026, 3, 2), calendar=ENGLAND,
-                         convention=Convention.INCLUSIVE)
+    inclusive = due_date(
+        "cp_icpc", date(2026, 3, 2), calendar=ENGLAND, convention=Convention.INCLUSIVE
+    )
     assert legal.due == date(2026, 3, 23)
     assert inclusive.due == date(2026, 3, 20)
     assert legal.other_convention_due == date(2026, 3, 20)
@@ -144,18 +181,32 @@ def test_meeting_on_the_due_date_is_in_time():
     assert not is_in_time(held_on=date(2026, 3, 31), due_on=date(2026, 3, 30))
 
 
-@pytest.mark.parametrize(("today", "done_on", "expected"), [
-    (date(2026, 3, 2), None, Status.ON_TRACK),
-    (date(2026, 3, 24), None, Status.DUE_SOON),
-    (date(2026, 3, 31), None, Status.OVERDUE),
-    (date(2026, 3, 31), date(2026, 3, 30), Status.MET),
-    (date(2026, 4, 1), date(2026, 3, 31), Status.MET_LATE),
-])
+@pytest.mark.parametrize(
+    ("today", "done_on", "expected"),
+    [
+        (date(2026, 3, 2), None, Status.ON_TRACK),
+        (date(2026, 3, 24), None, Status.DUE_SOON),
+        (date(2026, 3, 31), None, Status.OVERDUE),
+        (date(2026, 3, 31), date(2026, 3, 30), Status.MET),
+        (date(2026, 4, 1), date(2026, 3, 31), Status.MET_LATE),
+    ],
+)
 def test_due_status(today, done_on, expected):
     """On track, due soon (within 5 working days), overdue, met or met late."""
-    assert due_status(due_on=date(2026, 3, 30), today=today, calendar=ENGLAND,
-                      lead_working_days=5, done_on=done_on) == expected
+    assert (
+        due_status(
+            due_on=date(2026, 3, 30),
+            today=today,
+            calendar=ENGLAND,
+            lead_working_days=5,
+            done_on=done_on,
+        )
+        == expected
+    )
 
 
 def test_working_days_between():
-    assert working_days_between(date(2026, 3, 27), date(2026, 4, 21), calendar=ENGLAND) == 15
+    assert (
+        working_days_between(date(2026, 3, 27), date(2026, 4, 21), calendar=ENGLAND)
+        == 15
+    )

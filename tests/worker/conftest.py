@@ -15,7 +15,9 @@ ROOT = Path(__file__).resolve().parents[2]
 
 
 def _start_worker(database_name: str):
-    log = tempfile.NamedTemporaryFile(prefix="celery-worker-", suffix=".log", delete=False)
+    log = tempfile.NamedTemporaryFile(
+        prefix="celery-worker-", suffix=".log", delete=False
+    )
     env = {
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "config.settings.test",
@@ -23,10 +25,25 @@ def _start_worker(database_name: str):
         "TEST_CELERY_BROKER_URL": BROKER_URL,
     }
     process = subprocess.Popen(
-        [sys.executable, "-m", "celery", "-A", "config", "worker", "--pool=solo",
-         "--loglevel=INFO", "--without-gossip", "--without-mingle", "--without-heartbeat",
-         "-n", f"test-{os.getpid()}@%h"],
-        cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
+        [
+            sys.executable,
+            "-m",
+            "celery",
+            "-A",
+            "config",
+            "worker",
+            "--pool=solo",
+            "--loglevel=INFO",
+            "--without-gossip",
+            "--without-mingle",
+            "--without-heartbeat",
+            "-n",
+            f"test-{os.getpid()}@%h",
+        ],
+        cwd=ROOT,
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
     )
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
@@ -37,7 +54,9 @@ def _start_worker(database_name: str):
             break
         time.sleep(0.3)
     process.kill()
-    raise RuntimeError(f"The Celery worker did not start:\n{Path(log.name).read_text()[-3000:]}")
+    raise RuntimeError(
+        f"The Celery worker did not start:\n{Path(log.name).read_text()[-3000:]}"
+    )
 
 
 @pytest.fixture(scope="session")
@@ -48,8 +67,10 @@ def celery_worker_process(django_db_setup, django_db_blocker):
     try:
         redis.Redis.from_url(BROKER_URL).flushdb()
     except redis.ConnectionError as exc:
-        pytest.fail(f"Redis is not running at {BROKER_URL} ({exc}); run `make test`, "
-                    "which starts it.")
+        pytest.fail(
+            f"Redis is not running at {BROKER_URL} ({exc}); run `make test`, "
+            "which starts it."
+        )
     process, log = _start_worker(connection.settings_dict["NAME"])
     yield process
     process.terminate()
@@ -65,8 +86,10 @@ def real_broker(celery_worker_process):
     """Send tasks to the real broker (not in-process) for the duration of a test."""
     from config.celery import app
 
-    previous = {"broker_url": app.conf.broker_url,
-                "task_always_eager": app.conf.task_always_eager}
+    previous = {
+        "broker_url": app.conf.broker_url,
+        "task_always_eager": app.conf.task_always_eager,
+    }
     _reset_connections(app)
     app.conf.update(broker_url=BROKER_URL, task_always_eager=False)
     yield app

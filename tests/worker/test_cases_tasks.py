@@ -32,12 +32,19 @@ def test_worker_sends_the_allocation_notice_once(real_broker):
 def test_worker_recalculates_due_dates_after_a_closure_day(real_broker):
     """A closure day moves stored due dates; the change is audited as a background job."""
     # given
-    episode = CareEpisodeFactory(started_on=date(2026, 3, 2), first_review_due_on=date(2026, 3, 30))
+    episode = CareEpisodeFactory(
+        started_on=date(2026, 3, 2), first_review_due_on=date(2026, 3, 30)
+    )
     LocalClosureDay.objects.create(day=date(2026, 3, 10), name="Staff training day")
     # when
     tasks.due_dates_recalculate_task.delay()
     # then
-    wait_for(lambda: CareEpisode.objects.get(pk=episode.pk).first_review_due_on == date(2026, 3, 31))
+    wait_for(
+        lambda: (
+            CareEpisode.objects.get(pk=episode.pk).first_review_due_on
+            == date(2026, 3, 31)
+        )
+    )
     latest = CareEpisode.history.filter(id=episode.pk).latest()
     assert latest.history_user is None
     assert "recalculated" in latest.history_change_reason

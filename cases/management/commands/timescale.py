@@ -14,7 +14,9 @@ def _parse_date(value: str, where: str) -> date:
     try:
         return date.fromisoformat(value.strip())
     except ValueError:
-        raise CommandError(f"{where}: {value!r} is not a date in the form YYYY-MM-DD.") from None
+        raise CommandError(
+            f"{where}: {value!r} is not a date in the form YYYY-MM-DD."
+        ) from None
 
 
 class Command(BaseCommand):
@@ -26,17 +28,23 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("rule", nargs="?", help="Rule code, e.g. cic_review_1")
         parser.add_argument("start", nargs="?", help="Start date, YYYY-MM-DD")
-        parser.add_argument("--csv", dest="csv_path", help="CSV file with rule,start rows")
+        parser.add_argument(
+            "--csv", dest="csv_path", help="CSV file with rule,start rows"
+        )
 
     def handle(self, *args, rule=None, start=None, csv_path=None, **options):
         clock = selectors.clock_get()
         if csv_path:
             if rule or start:
-                raise CommandError("Give either RULE START_DATE or --csv FILE, not both.")
+                raise CommandError(
+                    "Give either RULE START_DATE or --csv FILE, not both."
+                )
             self._csv(clock, csv_path)
             return
         if not rule or not start:
-            raise CommandError("Usage: timescale RULE START_DATE, or timescale --csv FILE.")
+            raise CommandError(
+                "Usage: timescale RULE START_DATE, or timescale --csv FILE."
+            )
         try:
             result = clock.due(rule, _parse_date(start, "START_DATE"))
         except UnknownRule as exc:
@@ -46,13 +54,17 @@ class Command(BaseCommand):
 
     def _csv(self, clock, path):
         try:
-            handle = sys.stdin if path == "-" else open(path, newline="", encoding="utf-8")  # noqa: SIM115
+            handle = (
+                sys.stdin if path == "-" else open(path, newline="", encoding="utf-8")
+            )  # noqa: SIM115
         except OSError as exc:
             raise CommandError(f"Cannot read {path}: {exc.strerror}.") from None
         with handle:
             reader = csv.DictReader(handle)
             if not reader.fieldnames or not {"rule", "start"} <= set(reader.fieldnames):
-                raise CommandError("The CSV needs a header line with the columns rule,start.")
+                raise CommandError(
+                    "The CSV needs a header line with the columns rule,start."
+                )
             rows = []
             for line, row in enumerate(reader, start=2):
                 code = (row.get("rule") or "").strip()
