@@ -394,16 +394,35 @@ _AGE_BANDS = {
         [((0, 0), 11), ((1, 4), 27), ((5, 9), 29), ((10, 15), 29), ((16, 17), 4)]
     ),
     "short_break": _Weighted([((5, 9), 30), ((10, 15), 50), ((16, 17), 20)]),
-    "left_care": _Weighted([((1, 4), 20), ((5, 9), 30), ((10, 15), 35), ((16, 17), 15)]),
+    "left_care": _Weighted(
+        [((1, 4), 20), ((5, 9), 30), ((10, 15), 35), ((16, 17), 15)]
+    ),
 }
 _AGE_BANDS["history"] = _AGE_BANDS["plan"]
 
 _GENDER = _w(male=50, female=48, other=1, unknown=1)
 
 _ETHNICITY = _w(
-    WBRI=64, WIRI=0.5, WIRT=0.7, WROM=1.0, WOTH=5, MWBC=3, MWBA=1.5, MWAS=1.5,
-    MOTH=3, AIND=1.5, APKN=2, ABAN=1, AOTH=1.5, BCRB=1.5, BAFR=4, BOTH=1.5,
-    CHNE=0.3, OOTH=2.5, REFU=0.5, NOBT=1,
+    WBRI=64,
+    WIRI=0.5,
+    WIRT=0.7,
+    WROM=1.0,
+    WOTH=5,
+    MWBC=3,
+    MWBA=1.5,
+    MWAS=1.5,
+    MOTH=3,
+    AIND=1.5,
+    APKN=2,
+    ABAN=1,
+    AOTH=1.5,
+    BCRB=1.5,
+    BAFR=4,
+    BOTH=1.5,
+    CHNE=0.3,
+    OOTH=2.5,
+    REFU=0.5,
+    NOBT=1,
 )
 
 _CATEGORY_OF_NEED = _w(N1=63, N2=3, N3=3, N4=8, N5=12, N6=2, N7=0.3, N8=8.7)
@@ -519,9 +538,7 @@ COMMUNITIES: dict[str, _Community] = {
     "roma": _Community(
         _names("Florin Marius Ionut Denis Adrian Levi Elijah Mihai Gabriel Robert"),
         _names("Roxana Denisa Bianca Violet Cerise Alina Mirela Sabina Ramona"),
-        _names(
-            "Lee Boswell Price Lovell Stanciu Dumitru Lakatos Balogh Cioaba Lazar"
-        ),
+        _names("Lee Boswell Price Lovell Stanciu Dumitru Lakatos Balogh Cioaba Lazar"),
         _w(English=55, Romanian=30, Romani=15),
         "Romanian",
     ),
@@ -553,7 +570,9 @@ COMMUNITIES: dict[str, _Community] = {
         "Lithuanian",
     ),
     "pakistani": _Community(
-        _names("Muhammad Ayaan Zain Hamza Ibrahim Yusuf Bilal Hassan Umar Rayyan Haris"),
+        _names(
+            "Muhammad Ayaan Zain Hamza Ibrahim Yusuf Bilal Hassan Umar Rayyan Haris"
+        ),
         _names("Aisha Maryam Zara Hafsa Inaya Eesha Amira Fatima Khadija Alisha Hania"),
         _names(
             "Khan Hussain Ahmed Ali Akhtar Iqbal Mahmood Rashid Butt Aslam Riaz Bashir"
@@ -581,9 +600,7 @@ COMMUNITIES: dict[str, _Community] = {
     "nigerian": _Community(
         _names("Oluwaseun Tobi David Daniel Chidi Emeka Tunde Samuel Ayo Femi"),
         _names("Temi Funmi Adaeze Chioma Blessing Precious Esther Ife Ngozi Tolu"),
-        _names(
-            "Okafor Adeyemi Okonkwo Balogun Eze Nwosu Adebayo Ogunleye Obi Afolabi"
-        ),
+        _names("Okafor Adeyemi Okonkwo Balogun Eze Nwosu Adebayo Ogunleye Obi Afolabi"),
         _w(English=90, Yoruba=6, Igbo=4),
         "Yoruba",
     ),
@@ -709,8 +726,16 @@ _DISABILITIES = (
 _DEAF = "Profoundly deaf; uses British Sign Language"
 
 _TOWNS = (
-    "Millbrook", "Eastholme", "Kingsmere", "Northwold", "Hollinsby",
-    "Wexcombe", "Stanbridge", "Calderbrook", "Redlands", "Oakhurst",
+    "Millbrook",
+    "Eastholme",
+    "Kingsmere",
+    "Northwold",
+    "Hollinsby",
+    "Wexcombe",
+    "Stanbridge",
+    "Calderbrook",
+    "Redlands",
+    "Oakhurst",
 )
 _STREETS = _names(
     "Station Church Mill Park Victoria Albert Queen's King's Grange Chapel Bridge "
@@ -766,3 +791,774 @@ def _slug(text: str) -> str:
     return re.sub(r"[^a-z]", "", text.lower())
 
 
+# --- the caseload ---------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _SocialWorker:
+    name: str
+    email: str
+    team: Team
+
+
+class _CaseloadBuilder:
+    """Makes one child's rows at a time, drawing from one seeded generator."""
+
+    def __init__(
+        self, *, rng: random.Random, today: date, staff: DemoStaff, children: int
+    ):
+        self.rng = rng
+        self.today = today
+        self.clock = selectors.clock_get()
+        self._due_cache: dict[tuple[str, date], date] = {}
+        self.iros = staff.iros
+        self.manager = staff.users["manager"]
+        self.tz = timezone.get_current_timezone()
+        self.english = COMMUNITIES["english"]
+        # About one social worker for every 15 children, at least two a team.
+        per_team = max(2, children // 45)
+        self.social_workers = {
+            name: [self._social_worker(staff.teams[name]) for _ in range(per_team)]
+            for name in SOCIAL_WORK_TEAMS
+        }
+
+    # --- small draws ---------------------------------------------------------------
+
+    def _due(self, code: str, start: date) -> date:
+        # Start dates repeat across thousands of children and the clock is pure,
+        # so each (rule, start) is worked out once.
+        key = (code, start)
+        due = self._due_cache.get(key)
+        if due is None:
+            due = self._due_cache[key] = self.clock.due(code, start).due
+        return due
+
+    def _day_between(self, low: date, high: date) -> date:
+        """Return a random day from `low` to `high`, or `low` if none is later."""
+        span = (high - low).days
+        return low + timedelta(days=self.rng.randint(0, span)) if span > 0 else low
+
+    def _person_name(self, community: _Community, *, female: bool) -> tuple[str, str]:
+        first = self.rng.choice(community.girls if female else community.boys)
+        return first, self.rng.choice(community.surnames)
+
+    def _mobile(self) -> str:
+        return f"07700 900{self.rng.randint(0, 999):03d}"
+
+    def _landline(self) -> str:
+        return f"01632 960{self.rng.randint(0, 999):03d}"
+
+    def _postcode(self) -> str:
+        rng = self.rng
+        letters = rng.choice(_POSTCODE_LETTERS) + rng.choice(_POSTCODE_LETTERS)
+        return f"QX{rng.randint(1, 19)} {rng.randint(1, 9)}{letters}"
+
+    def _address(self) -> str:
+        rng = self.rng
+        street = f"{rng.choice(_STREETS)} {rng.choice(_STREET_KINDS)}"
+        town = rng.choice(_TOWNS)
+        return f"{rng.randint(1, 180)} {street}\n{town}\n{self._postcode()}"
+
+    def _social_worker(self, team: Team) -> _SocialWorker:
+        community = self.english
+        if self.rng.random() < 0.3:
+            ethnicity = _ETHNICITY.pick(self.rng)
+            if ethnicity in _COMMUNITY_BY_ETHNICITY:
+                community = COMMUNITIES[
+                    _COMMUNITY_BY_ETHNICITY[ethnicity].pick(self.rng)
+                ]
+        first, last = self._person_name(community, female=self.rng.random() < 0.8)
+        email = f"{_slug(first)}.{_slug(last)}@example.org"
+        return _SocialWorker(f"{first} {last}", email, team)
+
+    def _at_nine(self, day: date) -> datetime:
+        return datetime.combine(day, time(9, 0), tzinfo=self.tz)
+
+    # --- one child -------------------------------------------------------------------
+
+    def add_child(self, la_child_id: str, batch: _Batch) -> None:
+        """Add one child and everything about them to `batch`."""
+        rng, today = self.rng, self.today
+        kind = _KIND.pick(rng)
+        low, high = _AGE_BANDS[kind].pick(rng)
+        # 18 years are at least 6,574 days; stay a few days short of that.
+        days_old = rng.randint(low * 365, min((high + 1) * 365 - 1, 6_568))
+        dob = today - timedelta(days=days_old)
+        age = days_old // 365
+        uasc = kind == "care" and age >= 14 and rng.random() < 0.25
+        child, community = self._child(la_child_id, dob, age, kind=kind, uasc=uasc)
+        batch.children.append(child)
+
+        episodes: list[CareEpisode] = []
+        plans: list[CPPlanEpisode] = []
+        allocations: list[Allocation] = []
+        care_team = rng.choice(CARE_TEAMS)
+        if kind in ("care", "short_break", "care_plan"):
+            care_started_on = self._period_start(dob, uasc=uasc, kind=kind)
+            earlier: list[CareEpisode] = []
+            if kind == "care" and not uasc and rng.random() < 0.15:
+                earlier = self._earlier_period(child, dob, before=care_started_on)
+            episodes = earlier + self._period(
+                child,
+                dob,
+                care_started_on,
+                until=today,
+                short_break=kind == "short_break",
+                uasc=uasc,
+            )
+            if kind == "care_plan":
+                plans = [self._plan_before_care(child, dob, care_started_on)]
+                involved_on = plans[0].started_on
+                allocations += self._iro_allocations(child, involved_on, None)
+                allocations += self._sw_allocations(
+                    child,
+                    involved_on,
+                    SAFEGUARDING,
+                    transfer=(care_team, care_started_on),
+                )
+            else:
+                allocations += self._iro_allocations(child, care_started_on, None)
+                allocations += self._sw_allocations(child, care_started_on, care_team)
+            if earlier:
+                # The same IRO where practicable when a child returns to care
+                # (DOMAIN.md CIC-01).
+                allocations.insert(
+                    0,
+                    self._iro(
+                        child,
+                        allocations[0].worker,
+                        earlier[0].started_on,
+                        earlier[-1].ended_on,
+                    ),
+                )
+        elif kind == "plan":
+            plans = self._plans(child, dob)
+            current = plans[-1]
+            allocations += self._iro_allocations(
+                child, current.started_on, current.ended_on
+            )
+            allocations += self._sw_allocations(
+                child, current.started_on, SAFEGUARDING, ended_on=current.ended_on
+            )
+        elif kind == "left_care":
+            ended_on = self._day_between(
+                max(dob + timedelta(days=60), today - timedelta(days=3 * 365)),
+                today - timedelta(days=14),
+            )
+            started_on = self._day_between(
+                max(dob, ended_on - timedelta(days=900)), ended_on
+            )
+            episodes = self._period(
+                child,
+                dob,
+                started_on,
+                until=ended_on,
+                ends_with=(ended_on, _PERIOD_END_REASON.pick(rng)),
+            )
+            allocations += self._iro_allocations(child, started_on, ended_on)
+            allocations += self._sw_allocations(
+                child, started_on, care_team, ended_on=ended_on
+            )
+        else:
+            allocations += self._conference_without_plan(child, dob)
+
+        open_episode = episodes[-1] if episodes and episodes[-1].is_open else None
+        batch.episodes += episodes
+        batch.plans += plans
+        batch.allocations += allocations
+        batch.key_people += self._key_people(
+            child, age, community, kind=kind, uasc=uasc, open_episode=open_episode
+        )
+        batch.in_care += open_episode is not None
+        batch.on_plan += any(plan.is_open for plan in plans)
+
+    def _child(
+        self, la_child_id: str, dob: date, age: int, *, kind: str, uasc: bool
+    ) -> tuple[Child, _Community]:
+        """The child, and the community their family's names are drawn from."""
+        rng = self.rng
+        if uasc:
+            community_key = _UASC_COMMUNITY.pick(rng)
+            ethnicity = _UASC_ETHNICITY[community_key]
+            gender = "male" if rng.random() < 0.92 else "female"
+        else:
+            community_key = None
+            ethnicity = _ETHNICITY.pick(rng)
+            gender = _GENDER.pick(rng)
+        female = gender == "female" or (
+            gender not in ("male", "female") and rng.random() < 0.5
+        )
+        if ethnicity in _MIXED_OTHER_PARENT:
+            other = COMMUNITIES[_MIXED_OTHER_PARENT[ethnicity].pick(rng)]
+            community = other if rng.random() < 0.5 else self.english
+            first_from = self.english if community is other else other
+            first = rng.choice(first_from.girls if female else first_from.boys)
+            last = rng.choice(community.surnames)
+            language = "English"
+        else:
+            community = COMMUNITIES[
+                community_key or _COMMUNITY_BY_ETHNICITY[ethnicity].pick(rng)
+            ]
+            first, last = self._person_name(community, female=female)
+            language = (
+                community.home_language if uasc else community.languages.pick(rng)
+            )
+        interpreter = (
+            language != "English" and age >= 4 and (uasc or rng.random() < 0.3)
+        )
+        disabled = kind == "short_break" or rng.random() < 0.07
+        disability = ""
+        if disabled:
+            disability = _DEAF if rng.random() < 0.05 else rng.choice(_DISABILITIES)
+            if disability == _DEAF and age >= 4:
+                interpreter, language = True, _LANGUAGE_OF_DEAF_CHILD
+        advocacy = age >= 8 and rng.random() < (0.35 if uasc else 0.1)
+        upn = ""
+        if 4 <= age <= 16 and not uasc and rng.random() < 0.9:
+            year = (dob.year + 5) % 100
+            upn = upn_with_check_letter(
+                f"{_UPN_LA}{rng.randint(2000, 7099):04d}{year:02d}"
+                f"{rng.randint(0, 999):03d}"
+            )
+        preferred = first[:3] if len(first) > 5 and rng.random() < 0.04 else ""
+        child = Child(
+            la_child_id=la_child_id,
+            upn=upn,
+            first_name=first,
+            last_name=last,
+            preferred_name=preferred,
+            date_of_birth=dob,
+            gender=gender,
+            ethnicity=ethnicity,
+            first_language=language,
+            interpreter_needed=interpreter,
+            interpreter_language=language if interpreter else "",
+            advocacy_needed=advocacy,
+            advocacy_details=rng.choice(_ADVOCACY_DETAILS) if advocacy else "",
+            has_disability=disabled,
+            disability_details=disability,
+        )
+        return child, community
+
+    # --- periods of care ---------------------------------------------------------------
+
+    def _period_start(self, dob: date, *, uasc: bool, kind: str) -> date:
+        rng, today = self.rng, self.today
+        if uasc:
+            # Arrived in the country at 13 or over, within the last three years.
+            earliest = max(
+                dob + timedelta(days=13 * 365), today - timedelta(days=3 * 365)
+            )
+            return self._day_between(earliest, today)
+        years = _YEARS_IN_CARE.pick(rng) if kind == "care" else rng.randint(0, 3)
+        days_in_care = years * 365 + rng.randint(0, 364)
+        return max(dob, today - timedelta(days=days_in_care))
+
+    def _earlier_period(
+        self, child: Child, dob: date, *, before: date
+    ) -> list[CareEpisode]:
+        """An earlier period of care that ended at least a month before `before`."""
+        room = (before - dob).days
+        if room < 120:
+            return []
+        ended_on = before - timedelta(
+            days=self.rng.randint(30, min(room - 60, 3 * 365))
+        )
+        started_on = self._day_between(
+            max(dob, ended_on - timedelta(days=730)), ended_on
+        )
+        return self._period(
+            child,
+            dob,
+            started_on,
+            until=ended_on,
+            ends_with=(ended_on, _PERIOD_END_REASON.pick(self.rng)),
+        )
+
+    def _period(
+        self,
+        child: Child,
+        dob: date,
+        started_on: date,
+        *,
+        until: date,
+        ends_with: tuple[date, str] | None = None,
+        short_break: bool = False,
+        uasc: bool = False,
+    ) -> list[CareEpisode]:
+        """The episodes of one period of care, open unless `ends_with` (date, REC).
+
+        The first starts the period (RNE S) and carries its due dates; each later
+        one ends its predecessor the day it starts, with reason X1, as
+        services.care_episode_start does.
+        """
+        rng = self.rng
+        span = (until - started_on).days  # days on which a later episode may start
+        if short_break:
+            legal, count = rng.choice(("V3", "V4", "V4")), 1
+        elif uasc:
+            legal, count = "V2", 1 if rng.random() < 0.6 else 2
+        else:
+            legal, count = _FIRST_LEGAL_STATUS.pick(rng), _EPISODE_COUNT.pick(rng)
+            if legal in ("J1", "J2") and (started_on - dob).days < 10 * 365:
+                legal = "V2"
+        # Police protection and emergency protection orders last days, not
+        # months: another legal status follows within eight days.
+        brief = legal in ("L1", "L2")
+        if brief and span < 1:
+            legal, brief = "V2", False
+        offsets: list[int] = []
+        if brief:
+            offsets.append(rng.randint(1, min(8, span)))
+        first_free = offsets[-1] + 1 if offsets else 1
+        more = min(count - 1 - len(offsets), span - first_free + 1)
+        if more > 0:
+            offsets += sorted(rng.sample(range(first_free, span + 1), more))
+        need = "N2" if short_break else "N8" if uasc else _CATEGORY_OF_NEED.pick(rng)
+        placement = self._placement(dob, started_on, legal, uasc=uasc)
+        postcode = self._postcode()
+        episodes = [
+            CareEpisode(
+                child=child,
+                started_on=started_on,
+                reason_new_episode="S",
+                legal_status=legal,
+                category_of_need=need,
+                placement_type=placement,
+                placement_postcode=postcode,
+                first_review_due_on=self._due(
+                    "cic_short_break_1" if short_break else "cic_review_1", started_on
+                ),
+                pep_due_on=self._due("pep_initial", started_on),
+            )
+        ]
+        for offset in offsets:
+            start = started_on + timedelta(days=offset)
+            reason = _CHANGE_REASON.pick(rng)
+            if brief and len(episodes) == 1:
+                reason = "L" if rng.random() < 0.5 else "T"
+            next_legal = _NEXT_LEGAL_STATUS.get(legal, ())
+            if next_legal == ("E1",) and (start - dob).days > 6 * 365:
+                next_legal = ()  # placement orders are for young children
+            if reason in ("L", "T") and not next_legal:
+                reason = "P"
+            if reason in ("L", "T"):
+                legal = rng.choice(next_legal)
+                if not _placement_allowed(placement, legal, uasc=uasc):
+                    reason = "T"
+            if reason in ("P", "T"):
+                placement = self._placement(
+                    dob, start, legal, uasc=uasc, instead_of=placement
+                )
+                postcode = self._postcode()
+            episodes[-1].ended_on = start
+            episodes[-1].reason_ended = codes.ReasonEpisodeCeased.X1
+            episodes.append(
+                CareEpisode(
+                    child=child,
+                    started_on=start,
+                    reason_new_episode=reason,
+                    legal_status=legal,
+                    category_of_need=need,
+                    placement_type=placement,
+                    placement_postcode=postcode,
+                )
+            )
+        if ends_with is not None:
+            episodes[-1].ended_on, episodes[-1].reason_ended = ends_with
+        return episodes
+
+    def _placement(
+        self,
+        dob: date,
+        on: date,
+        legal: str,
+        *,
+        uasc: bool = False,
+        instead_of: str | None = None,
+    ) -> str:
+        age = (on - dob).days // 365
+        if uasc:
+            table = _UASC_PLACEMENT_16_PLUS if age >= 16 else _UASC_PLACEMENT_UNDER_16
+        else:
+            table = _PLACEMENT_BY_LEGAL_STATUS.get(legal) or next(
+                t for low, t in reversed(_PLACEMENT_BY_AGE) if age >= low
+            )
+        for _ in range(6):
+            placement = table.pick(self.rng)
+            if placement != instead_of and _placement_allowed(
+                placement, legal, uasc=uasc
+            ):
+                return placement
+        return "U4" if instead_of == "U6" else "U6"
+
+    # --- child protection plans ---------------------------------------------------------
+
+    def _plan(
+        self, child: Child, started_on: date, ended: tuple[date, str] | None = None
+    ) -> CPPlanEpisode:
+        """A plan starting on its conference date, with the clock's due dates."""
+        initial = _CATEGORY_OF_ABUSE.pick(self.rng)
+        latest = initial
+        if self.rng.random() < 0.15:
+            latest = _CATEGORY_OF_ABUSE.pick(self.rng)
+        ended_on, end_reason = ended or (None, "")
+        return CPPlanEpisode(
+            child=child,
+            started_on=started_on,
+            initial_category=initial,
+            latest_category=latest,
+            ended_on=ended_on,
+            end_reason=end_reason,
+            first_review_due_on=self._due("cp_rcpc_1", started_on),
+            core_group_due_on=self._due("cp_core_group_1", started_on),
+        )
+
+    def _plans(self, child: Child, dob: date) -> list[CPPlanEpisode]:
+        """One current or recent plan, oldest first, sometimes after an earlier one."""
+        rng, today = self.rng, self.today
+        if (today - dob).days >= 120 and rng.random() < 0.35:
+            started_on = self._day_between(
+                max(dob, today - timedelta(days=4 * 365)), today - timedelta(days=90)
+            )
+            ended_on = self._day_between(
+                started_on + timedelta(days=90),
+                min(today, started_on + timedelta(days=730)),
+            )
+            plans = [
+                self._plan(child, started_on, (ended_on, _PLAN_END_REASON.pick(rng)))
+            ]
+        else:
+            started_on = self._day_between(max(dob, today - timedelta(days=540)), today)
+            plans = [self._plan(child, started_on)]
+        if (started_on - dob).days >= 240 and rng.random() < 0.15:
+            earlier_end = self._day_between(
+                max(dob + timedelta(days=120), started_on - timedelta(days=3 * 365)),
+                started_on - timedelta(days=60),
+            )
+            earlier_start = self._day_between(
+                max(dob, earlier_end - timedelta(days=540)), earlier_end
+            )
+            ended = (earlier_end, codes.CPPlanEndReason.NO_LONGER_AT_RISK)
+            plans.insert(0, self._plan(child, earlier_start, ended))
+        return plans
+
+    def _plan_before_care(
+        self, child: Child, dob: date, care_started_on: date
+    ) -> CPPlanEpisode:
+        """A plan that began before the child came into care; most end soon after."""
+        started_on = self._day_between(
+            max(dob, care_started_on - timedelta(days=400)), care_started_on
+        )
+        if self.rng.random() < 0.55:
+            ended_on = self._day_between(
+                care_started_on,
+                min(self.today, care_started_on + timedelta(days=180)),
+            )
+            ended = (ended_on, codes.CPPlanEndReason.NO_LONGER_AT_RISK)
+            return self._plan(child, started_on, ended)
+        return self._plan(child, started_on)
+
+    # --- allocations -----------------------------------------------------------------
+
+    def _iro_allocations(
+        self, child: Child, involved_on: date, ended_on: date | None
+    ) -> list[Allocation]:
+        """The child's IROs, oldest first; a quarter have changed IRO once."""
+        rng = self.rng
+        last_day = ended_on or self.today
+        started_on = min(involved_on + timedelta(days=rng.randint(0, 5)), last_day)
+        worker = rng.choice(self.iros)
+        rows = []
+        if rng.random() < 0.25 and (last_day - started_on).days > 30:
+            handover = self._day_between(started_on + timedelta(days=30), last_day)
+            rows.append(self._iro(child, worker, started_on, handover))
+            worker = rng.choice([iro for iro in self.iros if iro != worker])
+            started_on = handover
+        rows.append(self._iro(child, worker, started_on, ended_on))
+        return rows
+
+    def _iro(
+        self, child: Child, worker: User, started_on: date, ended_on: date | None
+    ) -> Allocation:
+        return Allocation(
+            child=child,
+            role=Allocation.Role.IRO,
+            worker=worker,
+            started_on=started_on,
+            ended_on=ended_on,
+            allocated_by=self.manager,
+            # Past allocations: nobody is waiting to be told about them.
+            notified_at=self._at_nine(started_on),
+        )
+
+    def _conference_without_plan(self, child: Child, dob: date) -> list[Allocation]:
+        """An IRO who chaired an initial conference that made no plan."""
+        rng, today = self.rng, self.today
+        booked_on = self._day_between(max(dob, today - timedelta(days=3 * 365)), today)
+        held_on = min(booked_on + timedelta(days=rng.randint(5, 20)), today)
+        rows = [self._iro(child, rng.choice(self.iros), booked_on, held_on)]
+        if rng.random() < 0.6:
+            # Usually a child in need plan follows, with its social worker.
+            ended_on = None
+            if rng.random() < 0.5:
+                ended_on = self._day_between(held_on, today)
+            rows += self._sw_allocations(
+                child, booked_on, SAFEGUARDING, ended_on=ended_on
+            )
+        return rows
+
+    def _sw_allocations(
+        self,
+        child: Child,
+        involved_on: date,
+        team_name: str,
+        *,
+        ended_on: date | None = None,
+        transfer: tuple[str, date] | None = None,
+    ) -> list[Allocation]:
+        """The child's social workers, oldest first.
+
+        With `transfer` (a children in care team, the day the child came into
+        care), the case moves there from the assessment team within weeks.
+        """
+        rng = self.rng
+        last_day = ended_on or self.today
+        started_on = min(involved_on + timedelta(days=rng.randint(0, 2)), last_day)
+        worker = rng.choice(self.social_workers[team_name])
+        change_on = None
+        if transfer is not None:
+            care_team, care_started_on = transfer
+            moved_on = care_started_on + timedelta(days=rng.randint(10, 60))
+            if started_on < moved_on <= last_day:
+                change_on, team_name = moved_on, care_team
+        elif rng.random() < 0.35 and (last_day - started_on).days > 60:
+            change_on = self._day_between(started_on + timedelta(days=60), last_day)
+        rows = []
+        if change_on is not None:
+            rows.append(self._social_work(child, worker, started_on, change_on))
+            worker = rng.choice(
+                [w for w in self.social_workers[team_name] if w != worker]
+            )
+            started_on = change_on
+        rows.append(self._social_work(child, worker, started_on, ended_on))
+        return rows
+
+    def _social_work(
+        self,
+        child: Child,
+        worker: _SocialWorker,
+        started_on: date,
+        ended_on: date | None,
+    ) -> Allocation:
+        return Allocation(
+            child=child,
+            role=Allocation.Role.SOCIAL_WORKER,
+            worker_name=worker.name,
+            worker_email=worker.email,
+            team=worker.team,
+            started_on=started_on,
+            ended_on=ended_on,
+            allocated_by=self.manager,
+        )
+
+    # --- key people ------------------------------------------------------------------
+
+    def _key_people(
+        self,
+        child: Child,
+        age: int,
+        community: _Community,
+        *,
+        kind: str,
+        uasc: bool,
+        open_episode: CareEpisode | None,
+    ) -> list[KeyPerson]:
+        """Parents, carer and the professionals around the child."""
+        rng = self.rng
+        people: list[KeyPerson] = []
+        if not uasc:
+            if rng.random() < 0.93:
+                people.append(self._parent(child, community, mother=True))
+            if rng.random() < 0.7:
+                people.append(self._parent(child, community, mother=False))
+            if rng.random() < 0.1:
+                first, last = self._person_name(community, female=rng.random() < 0.7)
+                people.append(
+                    KeyPerson(
+                        child=child,
+                        name=f"{first} {last}",
+                        relationship=codes.KeyPersonRelationship.GRANDPARENT,
+                        phone=self._landline(),
+                        address=self._address(),
+                    )
+                )
+        if open_episode is not None:
+            carer = self._carer(child, open_episode.placement_type, kind=kind)
+            if carer is not None:
+                people.append(carer)
+            if open_episode.legal_status == codes.LegalStatus.C1:
+                people.append(
+                    self._professional(
+                        child,
+                        codes.KeyPersonRelationship.GUARDIAN,
+                        "Cafcass",
+                        "cafcass.example.org",
+                        "Children's guardian in the care proceedings",
+                    )
+                )
+        if age >= 4:
+            people.append(
+                self._professional(
+                    child,
+                    codes.KeyPersonRelationship.TEACHER,
+                    self._school(age),
+                    "school.example.org",
+                    "Designated teacher" if age < 16 else "Personal tutor",
+                )
+            )
+        if age < 5:
+            service, role = "0-19 Public Health Nursing Service", "Health visitor"
+        elif open_episode is not None:
+            service, role = "Children in Care Health Team", "Children in care nurse"
+        else:
+            service, role = "0-19 Public Health Nursing Service", "School nurse"
+        people.append(
+            self._professional(
+                child,
+                codes.KeyPersonRelationship.HEALTH,
+                service,
+                "nhs.example.org",
+                role,
+            )
+        )
+        if child.advocacy_needed:
+            people.append(
+                self._professional(
+                    child,
+                    codes.KeyPersonRelationship.ADVOCATE,
+                    _ADVOCACY_SERVICE,
+                    "advocacy.example.org",
+                    "",
+                )
+            )
+        return people
+
+    def _parent(
+        self, child: Child, community: _Community, *, mother: bool
+    ) -> KeyPerson:
+        rng = self.rng
+        first, last = self._person_name(community, female=mother)
+        if rng.random() < (0.6 if mother else 0.8):
+            last = child.last_name
+        restricted = rng.random() < (0.06 if mother else 0.04)
+        notes = ""
+        if restricted:
+            notes = (
+                "Lives in a refuge: address not to be shared with the father."
+                if mother
+                else "Non-molestation order: address not to be shared with the mother."
+            )
+        email = ""
+        if rng.random() < 0.5:
+            email = f"{_slug(first)}.{_slug(last)}{rng.randint(1, 99)}@example.com"
+        return KeyPerson(
+            child=child,
+            name=f"{first} {last}",
+            relationship=(
+                codes.KeyPersonRelationship.MOTHER
+                if mother
+                else codes.KeyPersonRelationship.FATHER
+            ),
+            has_parental_responsibility=mother or rng.random() < 0.75,
+            phone=self._mobile() if rng.random() < 0.9 else "",
+            email=email,
+            address=self._address() if restricted or rng.random() < 0.9 else "",
+            is_address_restricted=restricted,
+            notes=notes,
+        )
+
+    def _carer(self, child: Child, placement: str, *, kind: str) -> KeyPerson | None:
+        """The foster carer, adopters or residential key worker, if any."""
+        rng = self.rng
+        if placement in _FOSTER or placement in _ADOPTION:
+            first = rng.choice(self.english.girls)
+            surname = rng.choice(self.english.surnames)
+            relationship = codes.KeyPersonRelationship.FOSTER_CARER
+            organisation, notes = rng.choice(_FOSTERING_SERVICES), ""
+            if placement in _ADOPTION:
+                relationship = codes.KeyPersonRelationship.OTHER
+                organisation, notes = "Regional Adoption Agency", "Prospective adopter"
+            elif placement in _KINSHIP:
+                if rng.random() < 0.5:
+                    surname = child.last_name
+                organisation, notes = "", "Connected person (family or friends) carer"
+            elif kind == "short_break":
+                notes = "Short-break carer"
+            name = f"{first} {surname}"
+            if rng.random() < 0.6:
+                name = f"{first} and {rng.choice(self.english.boys)} {surname}"
+            return KeyPerson(
+                child=child,
+                name=name,
+                relationship=relationship,
+                organisation=organisation,
+                phone=self._mobile(),
+                email=f"{_slug(first)}.{_slug(surname)}@example.com",
+                address=self._address(),
+                notes=notes,
+            )
+        if placement == "K2":
+            homes = _SHORT_BREAK_HOMES if kind == "short_break" else _CHILDRENS_HOMES
+            setting = rng.choice(homes)
+        elif placement in _RESIDENTIAL_SETTINGS:
+            setting = rng.choice(_RESIDENTIAL_SETTINGS[placement])
+        else:
+            return None  # placed with a parent: the parents are listed already
+        return self._professional(
+            child,
+            codes.KeyPersonRelationship.RESIDENTIAL_KEY_WORKER,
+            setting,
+            "care.example.org",
+            "Key worker",
+        )
+
+    def _professional(
+        self,
+        child: Child,
+        relationship: str,
+        organisation: str,
+        domain: str,
+        notes: str,
+    ) -> KeyPerson:
+        first, last = self._person_name(self.english, female=self.rng.random() < 0.7)
+        return KeyPerson(
+            child=child,
+            name=f"{first} {last}",
+            relationship=relationship,
+            organisation=organisation,
+            phone=self._landline(),
+            email=f"{_slug(first)}.{_slug(last)}@{domain}",
+            notes=notes,
+        )
+
+    def _school(self, age: int) -> str:
+        town = self.rng.choice(_TOWNS)
+        if age <= 10:
+            return self.rng.choice(
+                (f"{town} Primary School", f"St Mary's C of E Primary School, {town}")
+            )
+        if age <= 15:
+            return self.rng.choice((f"{town} Academy", f"{town} High School"))
+        return f"{town} College"
+
+
+def _placement_allowed(placement: str, legal: str, *, uasc: bool = False) -> bool:
+    """Whether a placement type fits a legal status (and the child's situation)."""
+    if placement == "P1":
+        return legal in _PARENT_PLACEMENT_LEGAL_STATUSES and not uasc
+    if placement in _ADOPTION:
+        return legal == "E1"
+    if placement in ("R5", "K1"):
+        return legal in ("J1", "C2")  # custody, or a secure order on a care order
+    return True

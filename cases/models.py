@@ -67,6 +67,9 @@ class Child(models.Model):
     def __str__(self):
         return f"{self.full_name} ({self.la_child_id})"
 
+    def get_absolute_url(self):
+        return reverse("cases:child-detail", kwargs={"pk": self.pk})
+
     @property
     def full_name(self) -> str:
         return f"{self.first_name} {self.last_name}"
@@ -74,9 +77,6 @@ class Child(models.Model):
     @property
     def known_as(self) -> str:
         return self.preferred_name or self.first_name
-
-    def get_absolute_url(self):
-        return reverse("cases:child-detail", kwargs={"pk": self.pk})
 
 
 class CareEpisode(models.Model):

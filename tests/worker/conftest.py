@@ -15,7 +15,7 @@ ROOT = Path(__file__).resolve().parents[2]
 
 
 def _start_worker(database_name: str):
-    log = tempfile.NamedTemporaryFile(
+    log = tempfile.NamedTemporaryFile(  # noqa: SIM115 - the worker writes to it
         prefix="celery-worker-", suffix=".log", delete=False
     )
     env = {

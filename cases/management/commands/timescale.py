@@ -19,6 +19,12 @@ def _parse_date(value: str, where: str) -> date:
         ) from None
 
 
+def _open(path: str):
+    if path == "-":
+        return sys.stdin
+    return open(path, newline="", encoding="utf-8")  # noqa: SIM115 - closed by caller
+
+
 class Command(BaseCommand):
     help = (
         "Show the due date under a timescale rule: `timescale RULE START_DATE`, "
@@ -54,9 +60,7 @@ class Command(BaseCommand):
 
     def _csv(self, clock, path):
         try:
-            handle = (
-                sys.stdin if path == "-" else open(path, newline="", encoding="utf-8")
-            )  # noqa: SIM115
+            handle = _open(path)
         except OSError as exc:
             raise CommandError(f"Cannot read {path}: {exc.strerror}.") from None
         with handle:
