@@ -12,5 +12,9 @@ class AccountsConfig(AppConfig):
         from . import roles
 
         # Keeping role groups in step with the declared permissions is
-        # reference-data upkeep, not business logic.
-        post_migrate.connect(roles.sync_role_groups_handler, sender=self)
+        # reference-data upkeep, not business logic. It runs after every app's
+        # migrations (and after test flushes), because permissions are created
+        # app by app: the last run sees them all.
+        post_migrate.connect(
+            roles.sync_role_groups_handler, dispatch_uid="accounts.sync_role_groups"
+        )

@@ -183,11 +183,12 @@ def _history_changes(history_rows, record_label, model) -> list[Change]:
     fields = [
         f
         for f in model._meta.concrete_fields
-        if f.name != "id"
+        if f.name not in ("id", "child")
         and f.attname in tracked
         and not getattr(f, "auto_now", False)
         and not getattr(f, "auto_now_add", False)
     ]
+    names = _related_names(rows, fields)
     for _, versions in groupby(rows, key=lambda h: h.id):
         previous = None
         for version in versions:
@@ -198,9 +199,15 @@ def _history_changes(history_rows, record_label, model) -> list[Change]:
                 if previous is None and version.history_type == "+":
                     if new in (None, "", False):
                         continue
-                    changed.append((f.verbose_name, "", _display(f, new)))
+                    changed.append((f.verbose_name, "", _display(f, new, names)))
                 elif previous is not None and old != new:
-                    changed.append((f.verbose_name, _display(f, old), _display(f, new)))
+                    changed.append(
+                        (
+                            f.verbose_name,
+                            _display(f, old, names),
+                            _display(f, new, names),
+                        )
+                    )
             if version.history_type == "~" and not changed:
                 previous = version
                 continue
@@ -219,9 +226,22 @@ def _history_changes(history_rows, record_label, model) -> list[Change]:
     return out
 
 
-def _display(field, value) -> str:
+def _related_names(rows, fields) -> dict[str, dict]:
+    """Return display names of the rows foreign keys point at: one query per field."""
+    names: dict[str, dict] = {}
+    for f in fields:
+        if f.is_relation:
+            ids = {getattr(row, f.attname) for row in rows} - {None}
+            objects = f.related_model.objects.in_bulk(ids) if ids else {}
+            names[f.attname] = {pk: str(obj) for pk, obj in objects.items()}
+    return names
+
+
+def _display(field, value, names) -> str:
     if value is None or value == "":
         return "—"
+    if field.is_relation:
+        return names.get(field.attname, {}).get(value, f"#{value} (removed)")
     if field.choices:
         return str(dict(field.flatchoices).get(value, value))
     if isinstance(value, bool):

@@ -77,3 +77,20 @@ def test_roles_are_groups_with_declared_permissions(iro, administrator):
     assert not iro.has_perm("cases.allocate_child")
     assert administrator.has_perm("cases.manage_calendar")
     assert not administrator.has_perm("cases.view_child")
+
+
+def test_every_declared_role_permission_exists_after_migrate():
+    """Each role group holds exactly its declared permissions after migrations."""
+    from django.contrib.auth.models import Group
+
+    from accounts.roles import ROLE_PERMISSIONS
+
+    for role, declared in ROLE_PERMISSIONS.items():
+        group = Group.objects.get(name=role)
+        held = {
+            f"{app}.{codename}"
+            for app, codename in group.permissions.values_list(
+                "content_type__app_label", "codename"
+            )
+        }
+        assert held == set(declared), role

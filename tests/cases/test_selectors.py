@@ -88,3 +88,11 @@ def test_child_record_loads_in_a_fixed_number_of_queries(
         list(loaded.care_episodes.all())
         list(loaded.key_people.all())
     assert Child.objects.count() == 1
+
+
+def test_change_history_names_linked_people_not_ids(manager):
+    """A change to an allocation shows the worker's name, not a number."""
+    allocation = AllocationFactory()
+    changes = selectors.child_change_history(child=allocation.child)
+    created = next(c for c in changes if c.record.startswith("Allocation"))
+    assert ("worker", "", str(allocation.worker)) in created.fields
