@@ -68,14 +68,10 @@ class ReasonNewEpisode(models.TextChoices):
 
 
 class PlacementType(models.TextChoices):
-    A3 = (
-        "A3",
-        "A3 Placed for adoption with parental/guardian consent with current foster carer(s)",
-    )
-    A4 = (
-        "A4",
-        "A4 Placed for adoption with parental/guardian consent not with current foster carer(s)",
-    )
+    """SSDA903 PLACE codes valid for 2025-26 (P2 and Z1 are no longer valid)."""
+
+    A3 = "A3", "A3 Placed for adoption with consent with current foster carer(s)"
+    A4 = "A4", "A4 Placed for adoption with consent not with current foster carer(s)"
     A5 = (
         "A5",
         "A5 Placed for adoption with placement order with current foster carer(s)",
@@ -84,19 +80,12 @@ class PlacementType(models.TextChoices):
         "A6",
         "A6 Placed for adoption with placement order not with current foster carer(s)",
     )
-    H5 = (
-        "H5",
-        "H5 Semi-independent living accommodation not subject to children's homes regulations",
-    )
-    K1 = "K1", "K1 Secure children's homes"
-    K2 = "K2", "K2 Children's homes subject to Children's Homes Regulations"
+    K1 = "K1", "K1 Secure children's home"
+    K2 = "K2", "K2 Children's home subject to Children's Homes Regulations"
+    K3 = "K3", "K3 Supported accommodation (16-17, not a children's home)"
     P1 = (
         "P1",
         "P1 Placed with own parent(s) or other person(s) with parental responsibility",
-    )
-    P2 = (
-        "P2",
-        "P2 Independent living, e.g. in flat, lodgings, bedsit, B&B or with friends",
     )
     P3 = "P3", "P3 Residential employment"
     R1 = "R1", "R1 Residential care home"
@@ -106,11 +95,12 @@ class PlacementType(models.TextChoices):
     )
     R3 = "R3", "R3 Family centre or mother and baby unit"
     R5 = "R5", "R5 Young offender institution or prison"
-    S1 = (
-        "S1",
-        "S1 All residential schools, except where dual-registered as a school and children's home",
-    )
-    T0 = "T0", "T0 Temporary placement (not otherwise coded)"
+    S1 = "S1", "S1 Residential school (not dual-registered as a children's home)"
+    T0 = "T0", "T0 Temporary placement"
+    T1 = "T1", "T1 Temporary: in hospital"
+    T2 = "T2", "T2 Temporary: on holiday"
+    T3 = "T3", "T3 Temporary: while the carer is on holiday"
+    T4 = "T4", "T4 Temporary: other, 7 days or less"
     U1 = "U1", "U1 Foster placement with relative or friend, long-term fostering"
     U2 = (
         "U2",
@@ -123,7 +113,10 @@ class PlacementType(models.TextChoices):
         "U5 Foster placement with other foster carer who is also an approved adopter (FFA)",
     )
     U6 = "U6", "U6 Foster placement with other foster carer, not long-term or FFA"
-    Z1 = "Z1", "Z1 Other placements"
+    Z11 = "Z11", "Z11 Other placement (sub-type 1)"
+    Z12 = "Z12", "Z12 Other placement (sub-type 2)"
+    Z13 = "Z13", "Z13 Other placement (sub-type 3)"
+    Z14 = "Z14", "Z14 Other placement (sub-type 4)"
 
 
 class ReasonEpisodeCeased(models.TextChoices):

@@ -23,6 +23,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 
+from django.conf import settings
 from django.contrib.auth.models import Group
 from django.db import connection, transaction
 from django.db.models import Max
@@ -270,8 +271,8 @@ def demo_seed(
 
 
 def _lock_seeding() -> None:
-    # Two processes starting at once (web and worker both run `make run`'s
-    # seed_demo --if-empty) must not both find the table empty.
+    # Two processes starting together, each running seed_demo --if-empty, must
+    # not both find no children and both add a caseload.
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             cursor.execute("SELECT pg_advisory_xact_lock(%s)", [_SEED_LOCK_KEY])
@@ -290,7 +291,7 @@ def demo_caseload_create(
     allocations and key people; return what was created."""
     first_number = _next_child_number()
     room = LAST_CHILD_NUMBER - first_number + 1
-    if children > room:
+    if children > max(room, 0):
         raise DomainError(
             f"Only {room:,} demo LA child IDs are left (C{first_number:07d} to "
             f"C{LAST_CHILD_NUMBER}); ask for fewer children."
@@ -310,6 +311,10 @@ def demo_caseload_create(
             builder.add_child(f"C{number:07d}", batch)
             counts.children += 1
         batch.insert(batch_size)
+        # With DEBUG on, Django keeps the SQL of recent queries, and a 2,000-row
+        # insert is long: forget it, unless a test is capturing queries.
+        if settings.DEBUG and not connection.force_debug_cursor:
+            connection.queries_log.clear()
         counts.in_care += batch.in_care
         counts.on_plan += batch.on_plan
         counts.care_episodes += len(batch.episodes)
@@ -429,7 +434,7 @@ _CATEGORY_OF_NEED = _w(N1=63, N2=3, N3=3, N4=8, N5=12, N6=2, N7=0.3, N8=8.7)
 
 # A care period's first legal status; L1/L2 (police protection, emergency
 # protection order) last days, so they are always followed by another episode.
-_FIRST_LEGAL_STATUS = _w(V2=38, C1=38, C2=6, L1=6, L2=8, J1=2, J2=2)
+_FIRST_LEGAL_STATUS = _w(V2=30, C1=46, C2=6, L1=6, L2=8, J1=2, J2=2)
 # What a legal status usually becomes ("L" or "T" change).
 _NEXT_LEGAL_STATUS = {
     "L1": ("V2", "C1"),
@@ -450,7 +455,7 @@ _PLACEMENT_BY_AGE = (
     (1, _w(U6=45, U3=20, U4=15, U1=5, U5=5, P1=10)),
     (5, _w(U6=35, U4=30, U3=15, U1=8, P1=7, K2=5)),
     (10, _w(U6=25, U4=25, U3=8, U1=6, K2=25, P1=5, S1=3, R1=1, R2=1, K1=1)),
-    (16, _w(U6=15, U4=20, U3=5, U1=3, K2=20, H5=32, P1=3, S1=2)),
+    (16, _w(U6=15, U4=20, U3=5, U1=3, K2=20, K3=32, P1=3, S1=2)),
 )
 _PLACEMENT_BY_LEGAL_STATUS = {
     "E1": _w(A5=35, A6=35, A3=5, A4=5, U6=20),
@@ -460,7 +465,7 @@ _PLACEMENT_BY_LEGAL_STATUS = {
     "V4": _w(U6=45, K2=55),
 }
 _UASC_PLACEMENT_UNDER_16 = _w(U6=75, K2=25)
-_UASC_PLACEMENT_16_PLUS = _w(U6=30, H5=60, K2=10)
+_UASC_PLACEMENT_16_PLUS = _w(U6=30, K3=60, K2=10)
 # Only a care order lets a looked-after child be placed with a parent.
 _PARENT_PLACEMENT_LEGAL_STATUSES = frozenset({"C1", "C2"})
 
@@ -760,7 +765,7 @@ _CHILDRENS_HOMES = (
 )
 _RESIDENTIAL_SETTINGS = {
     "K1": ("Kingsmere Secure Children's Home",),
-    "H5": ("Stanbridge Supported Living", "Calder House Supported Lodgings"),
+    "K3": ("Stanbridge Supported Living", "Calder House Supported Lodgings"),
     "R1": ("Redlands Residential Care Home",),
     "R2": ("Children's ward, Millbrook General Hospital",),
     "R3": ("Eastholme Family Centre (parent and baby)",),
@@ -1151,22 +1156,38 @@ class _CaseloadBuilder:
                     dob, start, legal, uasc=uasc, instead_of=placement
                 )
                 postcode = self._postcode()
-            episodes[-1].ended_on = start
-            episodes[-1].reason_ended = codes.ReasonEpisodeCeased.X1
-            episodes.append(
-                CareEpisode(
-                    child=child,
-                    started_on=start,
-                    reason_new_episode=reason,
-                    legal_status=legal,
-                    category_of_need=need,
-                    placement_type=placement,
-                    placement_postcode=postcode,
-                )
-            )
-        if ends_with is not None:
+            _continue_period(episodes, start, reason, legal, placement, postcode)
+        if ends_with is None:
+            self._court_orders(episodes, dob, until)
+        else:
             episodes[-1].ended_on, episodes[-1].reason_ended = ends_with
         return episodes
+
+    def _court_orders(
+        self, episodes: list[CareEpisode], dob: date, until: date
+    ) -> None:
+        """Let proceedings run their course in a period that is still open.
+
+        An interim care order gives way to a full care order within about ten
+        months; for some young children a placement order follows.
+        """
+        rng = self.rng
+        last = episodes[-1]
+        if last.legal_status == "C1" and (until - last.started_on).days > 300:
+            start = last.started_on + timedelta(days=rng.randint(150, 300))
+            _continue_period(
+                episodes, start, "L", "C2", last.placement_type, last.placement_postcode
+            )
+            last = episodes[-1]
+        if (
+            last.legal_status == "C2"
+            and (last.started_on - dob).days < 3 * 365
+            and (until - last.started_on).days > 240
+            and rng.random() < 0.5
+        ):
+            start = last.started_on + timedelta(days=rng.randint(120, 240))
+            placement = rng.choice(("A5", "A6"))
+            _continue_period(episodes, start, "T", "E1", placement, self._postcode())
 
     def _placement(
         self,
@@ -1551,6 +1572,31 @@ class _CaseloadBuilder:
         if age <= 15:
             return self.rng.choice((f"{town} Academy", f"{town} High School"))
         return f"{town} College"
+
+
+def _continue_period(
+    episodes: list[CareEpisode],
+    start: date,
+    reason: str,
+    legal: str,
+    placement: str,
+    postcode: str,
+) -> None:
+    """End the open episode on `start` (X1) and open the next one that day."""
+    previous = episodes[-1]
+    previous.ended_on = start
+    previous.reason_ended = codes.ReasonEpisodeCeased.X1
+    episodes.append(
+        CareEpisode(
+            child=previous.child,
+            started_on=start,
+            reason_new_episode=reason,
+            legal_status=legal,
+            category_of_need=previous.category_of_need,
+            placement_type=placement,
+            placement_postcode=postcode,
+        )
+    )
 
 
 def _placement_allowed(placement: str, legal: str, *, uasc: bool = False) -> bool:

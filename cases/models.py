@@ -98,7 +98,7 @@ class CareEpisode(models.Model):
         choices=codes.CategoryOfNeed.choices,
         default=codes.CategoryOfNeed.N1,
     )
-    placement_type = models.CharField(max_length=2, choices=codes.PlacementType.choices)
+    placement_type = models.CharField(max_length=3, choices=codes.PlacementType.choices)
     placement_postcode = models.CharField(max_length=8, blank=True)
     ended_on = models.DateField("End date (DEC)", null=True, blank=True)
     reason_ended = models.CharField(

@@ -565,3 +565,16 @@ def due_status(
     if due_on <= add_working_days(today, lead_working_days, calendar=calendar):
         return Status.DUE_SOON
     return Status.ON_TRACK
+
+
+def cic_review_rule(*, sequence: int, is_short_break: bool) -> str:
+    """Return the rule code for the `sequence`-th review of a period of care.
+
+    Reviews are counted within a period of care (CIC-02 to CIC-04, CIC-08);
+    short-break children follow reg 48 (CIC-09).
+    """
+    if sequence < 1:
+        raise ValueError("Reviews are numbered from 1.")
+    if is_short_break:
+        return "cic_short_break_1" if sequence == 1 else "cic_short_break_n"
+    return {1: "cic_review_1", 2: "cic_review_2"}.get(sequence, "cic_review_n")

@@ -1,6 +1,5 @@
 """HTTP interface for the child record: thin views over selectors and services."""
 
-
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin, PermissionRequiredMixin
 from django.core.exceptions import ValidationError

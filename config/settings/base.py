@@ -37,6 +37,7 @@ THIRD_PARTY_APPS = [
 LOCAL_APPS = [
     "accounts",
     "cases",
+    "meetings",
 ]
 INSTALLED_APPS = DJANGO_APPS + THIRD_PARTY_APPS + LOCAL_APPS
 
@@ -168,6 +169,7 @@ CELERY_BEAT_SCHEDULE = {
 
 # Statutory clock. Local-practice rules (basis L in DOMAIN.md) can be changed by an
 # administrator on the timescale settings page; these are the fallbacks.
+DEMO_SEED_ALLOWED = False
 TIMESCALE_DUE_SOON_WORKING_DAYS = env.int("TIMESCALE_DUE_SOON_WORKING_DAYS", default=5)
 
 LOGGING = {

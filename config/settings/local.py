@@ -5,3 +5,4 @@ from .base import env
 
 DEBUG = env.bool("DJANGO_DEBUG", default=True)
 DEMO_MODE = True
+DEMO_SEED_ALLOWED = True

@@ -49,6 +49,13 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, children, if_empty, seed, verbosity, **options):
+        from django.conf import settings
+
+        # Demo accounts share a published password: never in production.
+        if not getattr(settings, "DEMO_SEED_ALLOWED", False):
+            raise CommandError(
+                "seed_demo is disabled in these settings (DEMO_SEED_ALLOWED is off)."
+            )
         # call_command(children=...) skips the argument parser, so check here too.
         if isinstance(children, bool) or not isinstance(children, int):
             raise CommandError(f"--children must be a whole number, got {children!r}.")
