@@ -1,5 +1,5 @@
-"""Every URL of the app, requested by every role and anonymously, against one
-declared policy. A URL without an entry here fails the test."""
+"""Every URL of the app, requested by every role and anonymously, against the
+declared policy in tests/policies. A URL without an entry fails the test."""
 
 from datetime import date
 
@@ -7,79 +7,31 @@ import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from accounts.models import AccessLog
-from accounts.roles import Role
 from cases.models import LocalClosureDay
 from tests.factories import (
+    ActionFactory,
     CareEpisodeFactory,
+    ChairReportFactory,
     ChildFactory,
+    ComplaintFactory,
     CPPlanFactory,
+    DisputeFactory,
     KeyPersonFactory,
+    MeetingFactory,
+    MonitoringNoteFactory,
+    ParticipantFactory,
     UserFactory,
 )
+from tests.policies import ADMIN, IRO, ROLES, merged
 
 pytestmark = pytest.mark.django_db
 
-ANON = "anonymous"
-IRO, LADO, VISITOR = Role.IRO.value, Role.LADO.value, Role.REG44_VISITOR.value
-MANAGER, MINUTES, ADMIN = (
-    Role.MANAGER.value,
-    Role.MINUTE_TAKER.value,
-    Role.ADMINISTRATOR.value,
-)
-ROLES = [IRO, LADO, VISITOR, MANAGER, MINUTES, ADMIN]
-LOGIN = 302
+POLICY = merged()
 
 
-def everyone(status):
-    return {role: status for role in ROLES}
-
-
-def only(allowed: dict, default):
-    return {role: allowed.get(role, default) for role in ROLES}
-
-
-# For child-scoped URLs: (policy for a child in the IRO's scope,
-#                         policy for a child outside every IRO's scope).
-CHILD_READ = only({IRO: 200, MANAGER: 200}, 404)
-CHILD_READ_OUT = only({MANAGER: 200}, 404)
-CHILD_EDIT = only({IRO: 200, MANAGER: 200}, 404)
-CHILD_EDIT_OUT = only({MANAGER: 200}, 404)
-ALLOCATE = only({IRO: 403, MANAGER: 200}, 404)
-ALLOCATE_OUT = only({MANAGER: 200}, 404)
-AUDIT = only({IRO: 403, MANAGER: 200}, 404)
-AUDIT_OUT = only({MANAGER: 200}, 404)
-POST_ONLY = only({IRO: 405, MANAGER: 405}, 404)
-POST_ONLY_OUT = only({MANAGER: 405}, 404)
-
-POLICY = {
-    "home": (everyone(200), None),
-    "accounts:login": ({role: 302 for role in ROLES}, None),
-    "accounts:logout": (everyone(405), None),
-    "accounts:access-log": (only({MANAGER: 200}, 403), None),
-    "cases:child-list": (only({IRO: 200, MANAGER: 200}, 403), None),
-    "cases:child-create": (only({IRO: 200, MANAGER: 200}, 403), None),
-    "cases:child-detail": (CHILD_READ, CHILD_READ_OUT),
-    "cases:child-update": (CHILD_EDIT, CHILD_EDIT_OUT),
-    "cases:child-audit": (AUDIT, AUDIT_OUT),
-    "cases:episode-create": (CHILD_EDIT, CHILD_EDIT_OUT),
-    "cases:episode-update": (CHILD_EDIT, everyone(404)),
-    "cases:episode-end": (CHILD_EDIT, everyone(404)),
-    "cases:plan-create": (CHILD_EDIT, CHILD_EDIT_OUT),
-    "cases:plan-update": (CHILD_EDIT, everyone(404)),
-    "cases:plan-end": (CHILD_EDIT, everyone(404)),
-    "cases:allocation-create": (ALLOCATE, ALLOCATE_OUT),
-    "cases:person-create": (CHILD_EDIT, CHILD_EDIT_OUT),
-    "cases:person-update": (CHILD_EDIT, CHILD_EDIT_OUT),
-    "cases:person-delete": (POST_ONLY, POST_ONLY_OUT),
-    "cases:timescale-calculator": (everyone(200), None),
-    "cases:timescale-settings": (only({ADMIN: 200}, 403), None),
-    "cases:closure-delete": (only({ADMIN: 405}, 403), None),
-}
-ANONYMOUS_STATUS = {"accounts:login": 200, "accounts:logout": 405}
-
-
-def _app_url_names():
-    names = []
+def _url_params():
+    """Map each app URL name to the names of its arguments."""
+    params = {}
 
     def walk(patterns, prefix):
         for entry in patterns:
@@ -89,21 +41,28 @@ def _app_url_names():
                 ns = entry.namespace
                 walk(entry.url_patterns, f"{prefix}{ns}:" if ns else prefix)
             elif isinstance(entry, URLPattern) and entry.name:
-                names.append(prefix + entry.name)
+                params[prefix + entry.name] = list(entry.pattern.converters)
 
     walk(get_resolver().url_patterns, "")
-    return names
+    return params
+
+
+URL_PARAMS = _url_params()
 
 
 def test_every_url_has_a_policy_entry():
-    """A new URL must be declared in POLICY before it can ship."""
-    missing = sorted(set(_app_url_names()) - set(POLICY))
-    assert missing == []
+    """A new URL must be declared in tests/policies before it can ship."""
+    assert sorted(set(URL_PARAMS) - set(POLICY)) == []
+    assert sorted(set(POLICY) - set(URL_PARAMS)) == []
 
 
 @pytest.fixture
 def records():
-    """Records inside an IRO's scope (in care) and outside it (no care, no plan)."""
+    """Records inside an IRO's scope and outside it, by URL argument name.
+
+    Outside, rows that hang off a child (episode, plan, meeting rows) belong to
+    the inside child: a row never answers under the wrong parent record.
+    """
     inside = CareEpisodeFactory().child
     plan = CPPlanFactory(child=inside)
     person = KeyPersonFactory(child=inside)
@@ -112,48 +71,75 @@ def records():
     closure = LocalClosureDay.objects.create(
         day=date(2026, 12, 24), name="Christmas Eve"
     )
+    meeting = MeetingFactory(period_start=inside.care_episodes.get(), held=True)
+    out_meeting = MeetingFactory(
+        child=outside, period_start=None, due_start_on=date(2026, 3, 2), chair=meeting.chair
+    )
+    report = ChairReportFactory(meeting=meeting)
+    common = {
+        "episode_pk": inside.care_episodes.get().pk,
+        "plan_pk": plan.pk,
+        "closure": closure.pk,
+        "participant_pk": ParticipantFactory(meeting=meeting).pk,
+        "action_pk": ActionFactory(meeting=meeting).pk,
+        "expected_pk": meeting.expected_reports.create(kind="care_plan").pk,
+        "consultation_pk": meeting.consultations.create(
+            from_role="child", name="Child", views="Fine", received_on=date(2026, 3, 20)
+        ).pk,
+        "report_pk": report.pk,
+        "distribution_pk": report.distributions.create(
+            recipient_name="Parent",
+            recipient_key="p@example.org",
+            recipient_email="p@example.org",
+        ).pk,
+        "step_pk": 0,
+        "note_pk": MonitoringNoteFactory(child=inside).pk,
+        "complaint_pk": ComplaintFactory(child=inside).pk,
+    }
+    dispute = DisputeFactory(child=inside)
+    common["step_pk"] = dispute.steps.create(
+        stage="stage_1",
+        escalated_to_name="Team Manager",
+        requested_on=date(2026, 5, 1),
+        response_due_on=date(2026, 5, 8),
+    ).pk
+    out_dispute = DisputeFactory(child=outside)
     return {
         "inside": {
-            "pk": inside.pk,
-            "episode_pk": inside.care_episodes.get().pk,
-            "plan_pk": plan.pk,
+            **common,
+            "child": inside.pk,
             "person_pk": person.pk,
+            "meeting": meeting.pk,
+            "dispute": dispute.pk,
         },
-        # Record ids of the other child: a record never answers under the wrong child.
         "outside": {
-            "pk": outside.pk,
-            "episode_pk": inside.care_episodes.get().pk,
-            "plan_pk": plan.pk,
+            **common,
+            "child": outside.pk,
             "person_pk": out_person.pk,
+            "meeting": out_meeting.pk,
+            "dispute": out_dispute.pk,
         },
-        "closure": closure.pk,
     }
 
 
 def _url(name, records, scope):
-    if name == "cases:closure-delete":
-        return reverse(name, kwargs={"pk": records["closure"]})
-    for keys in (
-        ("pk", "episode_pk"),
-        ("pk", "plan_pk"),
-        ("pk", "person_pk"),
-        ("pk",),
-        (),
-    ):
-        try:
-            return reverse(name, kwargs={k: records[scope][k] for k in keys})
-        except Exception:  # noqa: BLE001 - try the next signature
-            continue
-    raise AssertionError(f"cannot reverse {name}")
+    entry = POLICY[name]
+    kwargs = {}
+    for param in URL_PARAMS[name]:
+        key = entry.pk if param == "pk" else param
+        kwargs[param] = records[scope][key]
+    return reverse(name, kwargs=kwargs)
 
 
 def _cases():
-    for name, (inside, outside) in POLICY.items():
+    for name, entry in POLICY.items():
         for role in ROLES:
-            yield pytest.param(name, role, "inside", inside[role], id=f"{name}-{role}")
-            if outside is not None:
+            yield pytest.param(
+                name, role, "inside", entry.inside[role], id=f"{name}-{role}"
+            )
+            if entry.outside is not None:
                 yield pytest.param(
-                    name, role, "outside", outside[role], id=f"{name}-{role}-out"
+                    name, role, "outside", entry.outside[role], id=f"{name}-{role}-out"
                 )
 
 
@@ -170,9 +156,9 @@ def test_role_reaches_only_what_policy_allows(
 @pytest.mark.parametrize("name", list(POLICY))
 def test_anonymous_users_are_sent_to_sign_in(client, records, name):
     response = client.get(_url(name, records, "inside"))
-    expected = ANONYMOUS_STATUS.get(name, LOGIN)
+    expected = POLICY[name].anonymous
     assert response.status_code == expected
-    if expected == LOGIN:
+    if expected == 302:
         assert response.url.startswith(reverse("accounts:login"))
 
 
@@ -181,8 +167,8 @@ def test_out_of_scope_child_is_a_logged_404(client, records):
     user = UserFactory(roles=[IRO])
     client.force_login(user)
     response = client.get(
-        reverse("cases:child-detail", kwargs={"pk": records["outside"]["pk"]})
+        reverse("cases:child-detail", kwargs={"pk": records["outside"]["child"]})
     )
     assert response.status_code == 404
     entry = AccessLog.objects.get(action=AccessLog.Action.DENIED)
-    assert (entry.user, entry.object_id) == (user, str(records["outside"]["pk"]))
+    assert (entry.user, entry.object_id) == (user, str(records["outside"]["child"]))
