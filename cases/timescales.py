@@ -314,6 +314,15 @@ RULES: dict[str, Rule] = {
             "IRO Handbook, chapter 6",
         ),
         Rule(
+            "drp_stage_response",
+            "Response to a dispute resolution stage",
+            "date the stage was raised with the manager",
+            Method.WORKING_DAYS,
+            5,
+            Basis.LOCAL,
+            "IRO Handbook, chapter 6; local dispute resolution protocol",
+        ),
+        Rule(
             "pep_initial",
             "Personal Education Plan initiated",
             "date the child became looked after",

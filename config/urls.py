@@ -9,5 +9,6 @@ urlpatterns = [
     path("", HomeView.as_view(), name="home"),
     path("accounts/", include("accounts.urls")),
     path("", include("cases.urls")),
+    path("", include("meetings.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -1,0 +1,5 @@
+from . import oversight, records, scheduling
+
+app_name = "meetings"
+
+urlpatterns = scheduling.urlpatterns + records.urlpatterns + oversight.urlpatterns
