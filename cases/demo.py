@@ -321,9 +321,40 @@ def demo_caseload_create(
         counts.cp_plans += len(batch.plans)
         counts.allocations += len(batch.allocations)
         counts.key_people += len(batch.key_people)
+        for extension in _EXTENSIONS:
+            extension(
+                DemoBatch(
+                    batch.children, batch.episodes, batch.plans, batch.allocations
+                ),
+                rng=rng,
+                today=today,
+                staff=staff,
+            )
         if on_batch is not None:
             on_batch(counts.children)
     return counts
+
+
+@dataclass(frozen=True)
+class DemoBatch:
+    """The rows one batch of demo children was given, saved and with their ids."""
+
+    children: list[Child]
+    episodes: list[CareEpisode]
+    plans: list[CPPlanEpisode]
+    allocations: list[Allocation]
+
+
+# Apps built on the child record (meetings, LADO, Regulation 44) add their demo rows
+# for each batch through this hook, so that this app never imports them.
+_EXTENSIONS: list[Callable[..., None]] = []
+
+
+def demo_extension_register(extension: Callable[..., None]) -> Callable[..., None]:
+    """Register `extension(batch, *, rng, today, staff)` to run after each batch."""
+    if extension not in _EXTENSIONS:
+        _EXTENSIONS.append(extension)
+    return extension
 
 
 FIRST_CHILD_NUMBER = 1_000_001

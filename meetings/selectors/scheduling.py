@@ -5,7 +5,18 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import (
+    BooleanField,
+    Case,
+    Count,
+    Exists,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Value,
+    When,
+)
 
 from accounts.models import User
 from accounts.roles import Role
@@ -111,9 +122,36 @@ def meeting_list_for_child(*, child: Child) -> QuerySet[Meeting]:
     )
 
 
-def review_list(*, user: User) -> QuerySet[Meeting]:
-    """Return visible meetings with child and chair loaded, for list pages."""
-    return meeting_list_visible_to(user=user).select_related("child", "chair")
+def review_list(
+    *,
+    user: User,
+    today: date,
+    status: str = "open",
+    mine: bool = False,
+    due_by: date | None = None,
+) -> QuerySet[Meeting]:
+    """Return visible meetings for list pages, with `is_overdue` annotated."""
+    open_statuses = [Meeting.Status.SCHEDULED, Meeting.Status.ADJOURNED]
+    queryset = (
+        meeting_list_visible_to(user=user)
+        .select_related("child", "chair")
+        .annotate(
+            is_overdue=Case(
+                When(status__in=open_statuses, due_on__lt=today, then=Value(True)),
+                default=Value(False),
+                output_field=BooleanField(),
+            )
+        )
+    )
+    if status == "open":
+        queryset = queryset.filter(status__in=open_statuses)
+    elif status in Meeting.Status.values:
+        queryset = queryset.filter(status=status)
+    if mine:
+        queryset = queryset.filter(chair=user)
+    if due_by is not None:
+        queryset = queryset.filter(due_on__lte=due_by)
+    return queryset.order_by("due_on", "id")
 
 
 @dataclass(frozen=True)
@@ -187,12 +225,22 @@ def child_review_due(*, child: Child, clock: case_selectors.Clock) -> ReviewDue 
     )
 
 
-def iro_caseload(*, user: User) -> QuerySet[Child]:
+def iro_caseload(*, user: User, today: date) -> QuerySet[Child]:
     """Return children allocated to `user` as IRO, with their open review annotated."""
-    open_reviews = Meeting.objects.filter(
-        kind=Meeting.Kind.CIC_REVIEW,
-        status__in=[Meeting.Status.SCHEDULED, Meeting.Status.ADJOURNED],
-    ).order_by("due_on")
+    open_reviews = (
+        Meeting.objects.filter(
+            kind=Meeting.Kind.CIC_REVIEW,
+            status__in=[Meeting.Status.SCHEDULED, Meeting.Status.ADJOURNED],
+        )
+        .annotate(
+            is_overdue=Case(
+                When(due_on__lt=today, then=Value(True)),
+                default=Value(False),
+                output_field=BooleanField(),
+            )
+        )
+        .order_by("due_on")
+    )
     return (
         case_selectors.child_caseload_for(user=user)
         .prefetch_related(

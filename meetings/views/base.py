@@ -43,7 +43,9 @@ class MeetingScopedMixin(LoginRequiredMixin, PermissionRequiredMixin):
         if not super().has_permission():
             return False
         user = self.request.user
-        if self.needs_chair and not selectors.meeting_may_chair(user=user, meeting=self.meeting):
+        if self.needs_chair and not selectors.meeting_may_chair(
+            user=user, meeting=self.meeting
+        ):
             return False
         if self.needs_scheduler and not selectors.meeting_may_schedule(
             user=user, meeting=self.meeting

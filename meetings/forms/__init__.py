@@ -1,0 +1,1 @@
+"""Meeting forms, one module per area (scheduling, records, oversight)."""
