@@ -1,3 +1,5 @@
 """Reads for meetings. Record scope lives here, used by views, tasks and PDFs alike."""
 
+from .oversight import *  # noqa: F403
+from .records import *  # noqa: F403
 from .scheduling import *  # noqa: F403

@@ -1,3 +1,5 @@
 """Writes for meetings; each service runs in one transaction and logs its event."""
 
+from .oversight import *  # noqa: F403
+from .records import *  # noqa: F403
 from .scheduling import *  # noqa: F403

@@ -1,0 +1,22 @@
+"""Background jobs for the record: thin, idempotent wrappers around services."""
+
+from celery import shared_task
+from django.db import OperationalError
+
+
+@shared_task(
+    acks_late=True, autoretry_for=(OperationalError,), retry_backoff=True, max_retries=5
+)
+def chair_report_render_task(report_id: int) -> None:
+    from . import services  # services import this module
+
+    services.chair_report_render(report_id=report_id)
+
+
+@shared_task(
+    acks_late=True, autoretry_for=(OperationalError,), retry_backoff=True, max_retries=5
+)
+def distribution_send_task(distribution_id: int) -> bool:
+    from . import services
+
+    return services.distribution_send(distribution_id=distribution_id)
