@@ -47,11 +47,10 @@ class MeetingScopedMixin(LoginRequiredMixin, PermissionRequiredMixin):
             user=user, meeting=self.meeting
         ):
             return False
-        if self.needs_scheduler and not selectors.meeting_may_schedule(
-            user=user, meeting=self.meeting
-        ):
-            return False
-        return True
+        return not (
+            self.needs_scheduler
+            and not selectors.meeting_may_schedule(user=user, meeting=self.meeting)
+        )
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
