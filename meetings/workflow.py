@@ -6,7 +6,7 @@ from datetime import date
 
 from cases.timescales import add_months
 
-from .codes import ParticipationCode
+from .codes import DisputeStage, DisputeStatus, ParticipationCode
 
 # Which status may follow which (a meeting, and a chair's report).
 MEETING_TRANSITIONS = {
@@ -51,3 +51,36 @@ def age_on(date_of_birth: date, day: date) -> int:
     if (day.month, day.day) < (date_of_birth.month, date_of_birth.day):
         years -= 1
     return years
+
+
+# --- dispute resolution stages (DOMAIN.md 2.5, 3.5) ----------------------------------
+
+FORMAL_STAGES: tuple[str, ...] = (
+    DisputeStage.STAGE_1,
+    DisputeStage.STAGE_2,
+    DisputeStage.STAGE_3,
+    DisputeStage.STAGE_4,
+)
+_STAGE_ORDER = [stage.value for stage in DisputeStage]
+# How the IRO may close a dispute themselves; a Cafcass referral is recorded
+# separately, with its date and reference (DRP-03).
+RESOLUTION_STATUSES: tuple[str, ...] = (
+    DisputeStatus.RESOLVED,
+    DisputeStatus.PARTLY_RESOLVED,
+    DisputeStatus.WITHDRAWN,
+)
+
+
+def is_formal_stage(stage: str) -> bool:
+    """Return whether `stage` is one of the formal levels of seniority."""
+    return stage in FORMAL_STAGES
+
+
+def dispute_stages_above(stage: str) -> list[str]:
+    """Return the formal stages a dispute at `stage` may move to, lowest first.
+
+    The IRO may bypass any stage, but a dispute never goes back down
+    (IRO Handbook para 6.2, DRP-02).
+    """
+    position = _STAGE_ORDER.index(stage)
+    return [s for s in _STAGE_ORDER[position + 1 :] if is_formal_stage(s)]

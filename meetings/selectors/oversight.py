@@ -33,6 +33,12 @@ from cases.models import Child
 
 from ..codes import DisputeStage, DisputeStatus
 from ..models import Action, Complaint, Dispute, DisputeStep, Meeting, MonitoringNote
+from ..workflow import (
+    FORMAL_STAGES,
+    RESOLUTION_STATUSES,
+    dispute_stages_above,
+    is_formal_stage,
+)
 from .scheduling import action_list_drifting
 
 __all__ = [
@@ -58,39 +64,6 @@ __all__ = [
     "is_formal_stage",
     "oversight_panel_context",
 ]
-
-# --- pure rules (no ORM, clock or settings) -----------------------------------------
-
-FORMAL_STAGES: tuple[str, ...] = (
-    DisputeStage.STAGE_1,
-    DisputeStage.STAGE_2,
-    DisputeStage.STAGE_3,
-    DisputeStage.STAGE_4,
-)
-_STAGE_ORDER = [stage.value for stage in DisputeStage]
-# How the IRO may close a dispute themselves; a Cafcass referral is recorded
-# separately, with its date and reference (DRP-03).
-RESOLUTION_STATUSES: tuple[str, ...] = (
-    DisputeStatus.RESOLVED,
-    DisputeStatus.PARTLY_RESOLVED,
-    DisputeStatus.WITHDRAWN,
-)
-
-
-def is_formal_stage(stage: str) -> bool:
-    """Return whether `stage` is one of the formal levels of seniority."""
-    return stage in FORMAL_STAGES
-
-
-def dispute_stages_above(stage: str) -> list[str]:
-    """Return the formal stages a dispute at `stage` may move to, lowest first.
-
-    The IRO may bypass any stage, but a dispute never goes back down
-    (IRO Handbook para 6.2, DRP-02).
-    """
-    position = _STAGE_ORDER.index(stage)
-    return [s for s in _STAGE_ORDER[position + 1 :] if is_formal_stage(s)]
-
 
 _TIMELINESS_TEXT = {
     timescales.Status.ON_TRACK: "In time",

@@ -2,7 +2,7 @@
 
 import pytest
 
-from meetings.selectors import dispute_stages_above, is_formal_stage
+from meetings.workflow import dispute_stages_above, is_formal_stage
 
 
 @pytest.mark.parametrize(
