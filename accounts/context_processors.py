@@ -13,3 +13,28 @@ def roles(request):
         "roles": {role.name.lower(): role.value in values for role in Role},
         "demo_mode": getattr(settings, "DEMO_MODE", False),
     }
+
+
+def navigation(request):
+    """Links each app declares as `nav_items` on its AppConfig, for this user.
+
+    Apps add their own areas here without the accounts app importing them.
+    """
+    from django.apps import apps
+    from django.urls import NoReverseMatch, reverse
+
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return {"nav_items": []}
+    items = []
+    current = getattr(getattr(request, "resolver_match", None), "view_name", "")
+    for config in apps.get_app_configs():
+        for permission, url_name, label in getattr(config, "nav_items", ()):
+            if not user.has_perm(permission):
+                continue
+            try:
+                url = reverse(url_name)
+            except NoReverseMatch:
+                continue
+            items.append({"url": url, "label": label, "active": url_name == current})
+    return {"nav_items": items}

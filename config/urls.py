@@ -10,5 +10,7 @@ urlpatterns = [
     path("accounts/", include("accounts.urls")),
     path("", include("cases.urls")),
     path("", include("meetings.urls")),
+    path("lado/", include("lado.urls")),
+    path("reg44/", include("reg44.urls")),
     path("admin/", admin.site.urls),
 ]

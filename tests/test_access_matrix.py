@@ -22,7 +22,7 @@ from tests.factories import (
     ParticipantFactory,
     UserFactory,
 )
-from tests.policies import ADMIN, IRO, ROLES, merged
+from tests.policies import ADMIN, IRO, ROLES, extra_records, merged
 
 pytestmark = pytest.mark.django_db
 
@@ -73,7 +73,10 @@ def records():
     )
     meeting = MeetingFactory(period_start=inside.care_episodes.get(), held=True)
     out_meeting = MeetingFactory(
-        child=outside, period_start=None, due_start_on=date(2026, 3, 2), chair=meeting.chair
+        child=outside,
+        period_start=None,
+        due_start_on=date(2026, 3, 2),
+        chair=meeting.chair,
     )
     report = ChairReportFactory(meeting=meeting)
     common = {
@@ -104,7 +107,7 @@ def records():
         response_due_on=date(2026, 5, 8),
     ).pk
     out_dispute = DisputeFactory(child=outside)
-    return {
+    values = {
         "inside": {
             **common,
             "child": inside.pk,
@@ -120,6 +123,17 @@ def records():
             "dispute": out_dispute.pk,
         },
     }
+    base = {
+        "inside_child": inside,
+        "outside_child": outside,
+        "meeting": meeting,
+        "out_meeting": out_meeting,
+        "chair": meeting.chair,
+    }
+    extra = extra_records(base)
+    values["inside"].update(extra["inside"])
+    values["outside"].update(extra["outside"])
+    return values
 
 
 def _url(name, records, scope):

@@ -38,6 +38,8 @@ LOCAL_APPS = [
     "accounts",
     "cases",
     "meetings",
+    "lado",
+    "reg44",
 ]
 INSTALLED_APPS = DJANGO_APPS + THIRD_PARTY_APPS + LOCAL_APPS
 
@@ -69,6 +71,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "accounts.context_processors.roles",
+                "accounts.context_processors.navigation",
             ],
         },
     },

@@ -389,7 +389,7 @@ def chair_report_render(*, report_id: int) -> ChairReport | None:
             f"The content of version {report.version} (its decisions) changed after "
             "it was approved; amend the record to issue a new version."
         )
-    from ..pdf import render_pdf  # WeasyPrint is heavy: load it only to render
+    from cases.pdf import render_pdf  # WeasyPrint is heavy: load it only to render
 
     spec = meeting_type(report.meeting.kind)
     stem = f"{report.meeting.child.la_child_id}-meeting{report.meeting_id}-v{report.version}"

@@ -331,19 +331,25 @@ def test_iro_caseload_on_home_page_is_bounded(
     assert len(response.context["caseload"]) == 20
 
 
-def test_access_log_page_has_a_fixed_query_count(manager_client, manager, django_assert_max_num_queries):
+def test_access_log_page_has_a_fixed_query_count(
+    manager_client, manager, django_assert_max_num_queries
+):
     children = ChildFactory.create_batch(30)
     for child in children:
         manager_client.get(child.get_absolute_url())
     with django_assert_max_num_queries(10):
-        response = manager_client.get(reverse("accounts:access-log"), {"action": "view"})
+        response = manager_client.get(
+            reverse("accounts:access-log"), {"action": "view"}
+        )
     assert len(response.context["entries"]) == 30
 
 
 def test_admin_changes_and_views_are_audited(client, django_user_model):
     """A change made in the admin is kept with its author, and the view is logged."""
     # given
-    superuser = django_user_model.objects.create_superuser("root", "root@example.org", "x")
+    superuser = django_user_model.objects.create_superuser(
+        "root", "root@example.org", "x"
+    )
     child = ChildFactory(first_language="English")
     client.force_login(superuser)
     url = reverse("admin:cases_child_change", args=[child.pk])
@@ -351,14 +357,21 @@ def test_admin_changes_and_views_are_audited(client, django_user_model):
     client.get(url)
     form = client.get(url).context["adminform"].form
     data = {k: v for k, v in form.initial.items() if v is not None}
-    data.update({
-        "first_language": "Welsh", "date_of_birth": "2015-06-01",
-        "care_episodes-TOTAL_FORMS": "0", "care_episodes-INITIAL_FORMS": "0",
-        "cp_plans-TOTAL_FORMS": "0", "cp_plans-INITIAL_FORMS": "0",
-    })
+    data.update(
+        {
+            "first_language": "Welsh",
+            "date_of_birth": "2015-06-01",
+            "care_episodes-TOTAL_FORMS": "0",
+            "care_episodes-INITIAL_FORMS": "0",
+            "cp_plans-TOTAL_FORMS": "0",
+            "cp_plans-INITIAL_FORMS": "0",
+        }
+    )
     data.pop("created_by", None)
     client.post(url, data)
     # then
     latest = Child.history.filter(id=child.pk).latest()
     assert (latest.first_language, latest.history_user) == ("Welsh", superuser)
-    assert AccessLog.objects.filter(action="view", object_id=str(child.pk), user=superuser).exists()
+    assert AccessLog.objects.filter(
+        action="view", object_id=str(child.pk), user=superuser
+    ).exists()

@@ -1,4 +1,3 @@
-
 """Pages for notes, disputes and complaints: redirects, roles, errors, budgets."""
 
 import re

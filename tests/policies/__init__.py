@@ -39,12 +39,43 @@ class Entry:
         self.anonymous = anonymous
 
 
-def merged():
-    from . import cases, meetings_oversight, meetings_records, meetings_scheduling
+AREAS = (
+    "cases",
+    "meetings_scheduling",
+    "meetings_records",
+    "meetings_oversight",
+    "meetings_cp",
+    "lado",
+    "reg44",
+)
 
+
+def _modules():
+    import importlib
+
+    return [importlib.import_module(f"{__name__}.{area}") for area in AREAS]
+
+
+def merged():
     policy = {}
-    for module in (cases, meetings_scheduling, meetings_records, meetings_oversight):
+    for module in _modules():
         overlap = set(policy) & set(module.POLICY)
         assert not overlap, f"declared twice: {overlap}"
         policy.update(module.POLICY)
     return policy
+
+
+def extra_records(base):
+    """Let each area add the records its URLs need: {"inside": {...}, "outside": {...}}.
+
+    An area module may define `build_records(base)`, where `base` holds the ids and
+    objects the matrix fixture made (see tests/test_access_matrix.py).
+    """
+    extra = {"inside": {}, "outside": {}}
+    for module in _modules():
+        builder = getattr(module, "build_records", None)
+        if builder is not None:
+            built = builder(base)
+            extra["inside"].update(built.get("inside", {}))
+            extra["outside"].update(built.get("outside", {}))
+    return extra

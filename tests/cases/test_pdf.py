@@ -8,13 +8,13 @@ from io import BytesIO
 import pytest
 from pypdf import PdfReader
 
-from meetings import selectors, services
-from meetings.pdf import (
+from cases.pdf import (
     PdfResourceRefused,
     StaticFileFetcher,
     render_html_pdf,
     render_pdf,
 )
+from meetings import selectors, services
 from tests.factories import ActionFactory, MeetingFactory
 
 pytestmark = pytest.mark.django_db
