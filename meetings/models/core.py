@@ -323,6 +323,35 @@ class Action(models.Model):
         return self.text[:80]
 
 
+EVENT_LABELS = {
+    "booked": "Booked",
+    "rebooked": "Rebooked",
+    "booking_cancelled": "Booking cancelled",
+    "cancelled": "Cancelled",
+    "due": "Review owed",
+    "held": "Held",
+    "adjourned": "Adjourned",
+    "invited": "Invited",
+    "consulted": "Views recorded",
+    "dispute_raised": "Dispute raised",
+    "decisions_circulated": "Decisions circulated",
+    "record_started": "Record started",
+    "record_saved": "Record saved",
+    "record_submitted": "Record submitted for approval",
+    "record_returned": "Record returned to draft",
+    "record_approved": "Record approved",
+    "record_superseded": "Record superseded",
+    "record_amended": "Record amended (new version)",
+    "record_render_requested": "PDFs requested",
+    "record_rendered": "PDFs ready",
+    "record_distribution_requested": "Distribution requested",
+    "record_distributed": "Record distributed",
+    "record_sent": "Sent",
+    "record_send_failed": "Sending failed",
+    "record_resend_requested": "Resend requested",
+}
+
+
 class MeetingEvent(models.Model):
     """Each step of a meeting and its record: who did what, and when."""
 
@@ -344,4 +373,9 @@ class MeetingEvent(models.Model):
         ordering = ["-at", "-id"]
 
     def __str__(self):
-        return f"{self.code} {self.detail}"
+        return f"{self.label}: {self.detail}" if self.detail else self.label
+
+    @property
+    def label(self) -> str:
+        """The step in words, for people: 'record_approved' is 'Record approved'."""
+        return EVENT_LABELS.get(self.code, self.code.replace("_", " ").capitalize())

@@ -196,7 +196,10 @@ def chair_report_save(
         meeting=report.meeting,
         by=by,
         code="record_saved",
-        detail=f"Version {report.version}: {', '.join(changed)}",
+        detail=f"Version {report.version}: "
+        + ", ".join(
+            str(ChairReport._meta.get_field(name).verbose_name) for name in changed
+        ),
     )
     return report
 
@@ -267,7 +270,7 @@ def chair_report_approve(*, report: ChairReport, by: User) -> ChairReport:
         meeting=meeting,
         by=by,
         code="record_approved",
-        detail=f"Version {report.version}; SHA-256 {report.content_hash}",
+        detail=f"Version {report.version}; content hash {report.content_hash[:12]}…",
     )
     transaction.on_commit(partial(tasks.chair_report_render_task.delay, report.pk))
     return report

@@ -232,9 +232,7 @@ class RecordApproveView(_ReportFormView):
 
     def call_service(self, form):
         services.chair_report_approve(report=self.report, by=self.request.user)
-        self.success_message = (
-            f"Version {self.report.version} approved. Its PDFs are being prepared."
-        )
+        self.success_message = f"Version {self.report.version} approved."
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)

@@ -523,7 +523,7 @@ def test_review_record_approved_rendered_distributed_and_amended(
 
     # then: the PDFs were prepared and the record downloads as a PDF
     expect(
-        page.get_by_text("Version 1 approved. Its PDFs are being prepared.")
+        page.get_by_text("Version 1 approved.")
     ).to_be_visible()
     expect(panel).to_contain_text("PDFs prepared")
     record_link = panel.get_by_role("link", name="review record", exact=True)

@@ -117,7 +117,9 @@ def test_chair_report_save_bumps_the_lock_and_logs_the_fields_changed():
     # then
     stored = ChairReport.objects.get(pk=report.pk)
     assert (stored.summary, stored.lock_version, saved.lock_version) == ("Hello", 1, 1)
-    assert events(meeting, "record_saved") == [(meeting.chair.pk, "Version 1: summary")]
+    assert events(meeting, "record_saved") == [
+        (meeting.chair.pk, "Version 1: Summary of the review")
+    ]
 
 
 def test_chair_report_save_from_a_stale_form_raises_conflict_with_the_saved_text():
@@ -208,7 +210,7 @@ def test_chair_report_approve_by_a_manager_fixes_the_content_hash(manager):
         expected,
     )
     assert events(meeting, "record_approved") == [
-        (manager.pk, f"Version 1; SHA-256 {expected}")
+        (manager.pk, f"Version 1; content hash {expected[:12]}…")
     ]
 
 
