@@ -170,7 +170,21 @@ CELERY_BEAT_SCHEDULE = {
         "task": "cases.tasks.due_dates_recalculate_task",
         "schedule": crontab(hour=2, minute=30),
     },
+    # Every night at 02:40 London time: recompute open allegations' stored due
+    # dates, so a new closure day or a changed local rule is never missed.
+    "lado-due-dates-recalculate-nightly": {
+        "task": "lado.tasks.allegation_due_dates_recalculate_task",
+        "schedule": crontab(hour=2, minute=40),
+    },
+    # Every working day at 07:00 London time: email the owner of each overdue
+    # action from a LADO allegation meeting, at most once a day per action.
+    "lado-actions-chase-daily": {
+        "task": "lado.tasks.actions_chase_overdue_task",
+        "schedule": crontab(hour=7, minute=0, day_of_week="mon-fri"),
+    },
 }
+# LADO record retention (DOMAIN.md LA-08): the adult's normal pension age, in years.
+LADO_NORMAL_PENSION_AGE = env.int("LADO_NORMAL_PENSION_AGE", default=67)
 
 # Statutory clock. Local-practice rules (basis L in DOMAIN.md) can be changed by an
 # administrator on the timescale settings page; these are the fallbacks.
