@@ -12,5 +12,6 @@ urlpatterns = [
     path("", include("meetings.urls")),
     path("lado/", include("lado.urls")),
     path("reg44/", include("reg44.urls")),
+    path("reporting/", include("reporting.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -40,6 +40,7 @@ LOCAL_APPS = [
     "meetings",
     "lado",
     "reg44",
+    "reporting",
 ]
 INSTALLED_APPS = DJANGO_APPS + THIRD_PARTY_APPS + LOCAL_APPS
 

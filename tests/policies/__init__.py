@@ -47,6 +47,7 @@ AREAS = (
     "meetings_cp",
     "lado",
     "reg44",
+    "reporting",
 )
 
 
