@@ -187,6 +187,15 @@ RULES: dict[str, Rule] = {
             _WT,
         ),
         Rule(
+            "cp_core_group_n",
+            "Subsequent core group meeting",
+            "date the previous core group was held",
+            Method.WORKING_DAYS,
+            20,
+            Basis.LOCAL,
+            f"{_WT}; local practice (commonly every 4 to 6 weeks)",
+        ),
+        Rule(
             "cp_rcpc_1",
             "First review child protection conference",
             "initial (or transfer-in) conference held",

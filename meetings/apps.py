@@ -5,10 +5,16 @@ class MeetingsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
     name = "meetings"
     verbose_name = "Meetings, records and oversight"
+    # Child protection work, and the minute-taker's own list of conferences.
+    nav_items = (
+        ("meetings.view_meeting", "meetings:cp-list", "Child protection"),
+        ("meetings.take_minutes", "meetings:minutes-list", "My minutes"),
+    )
 
     def ready(self):
         from cases.demo import demo_extension_register
 
-        from .demo import demo_meetings_add
+        from .demo import demo_cp_add, demo_meetings_add
 
         demo_extension_register(demo_meetings_add)
+        demo_extension_register(demo_cp_add)

@@ -20,3 +20,21 @@ def distribution_send_task(distribution_id: int) -> bool:
     from . import services
 
     return services.distribution_send(distribution_id=distribution_id)
+
+
+@shared_task(
+    acks_late=True, autoretry_for=(OperationalError,), retry_backoff=True, max_retries=5
+)
+def cp_minutes_render_task(minutes_id: int) -> None:
+    from . import services
+
+    services.minutes_render(minutes_id=minutes_id)
+
+
+@shared_task(
+    acks_late=True, autoretry_for=(OperationalError,), retry_backoff=True, max_retries=5
+)
+def cp_sending_send_task(sending_id: int) -> bool:
+    from . import services
+
+    return services.cp_sending_send(sending_id=sending_id)

@@ -84,3 +84,84 @@ def dispute_stages_above(stage: str) -> list[str]:
     """
     position = _STAGE_ORDER.index(stage)
     return [s for s in _STAGE_ORDER[position + 1 :] if is_formal_stage(s)]
+
+
+# --- child protection: minutes, outcomes and who receives what (DOMAIN.md 3.2) ------
+
+# The minutes of a conference: the minute-taker drafts and submits; the chair edits
+# a submitted version and approves it, or returns it to the minute-taker.
+MINUTES_TRANSITIONS = {
+    "draft": {"submitted"},
+    "submitted": {"approved", "draft"},
+    "approved": {"superseded"},
+    "superseded": set(),
+}
+
+# Who may change the text of minutes in each status.
+MINUTES_EDITORS = {
+    "draft": {"minute_taker", "chair"},
+    "submitted": {"chair"},
+    "approved": set(),
+    "superseded": set(),
+}
+
+# Participants on the family's side: they receive the family version of the
+# minutes (only the parts they attended, nothing the chair marked restricted).
+# Everyone else (agencies, professionals) receives the full record.
+FAMILY_ROLES = frozenset({"child", "parent", "carer", "advocate", "other"})
+
+
+def minutes_may_edit_as(*, status: str, as_role: str) -> bool:
+    """Return whether someone acting as `as_role` may change minutes in `status`."""
+    return as_role in MINUTES_EDITORS.get(status, set())
+
+
+def is_family_role(role: str) -> bool:
+    """Return whether a participant of `role` receives the family version."""
+    return role in FAMILY_ROLES
+
+
+def conference_outcome_problem(
+    *,
+    allowed: tuple[str, ...],
+    outcome: str,
+    category: str,
+    alternative: str,
+    end_reason: str,
+) -> tuple[str, str] | None:
+    """Return (field, message) for what is missing in one child's outcome, or None.
+
+    A plan (new or continuing) needs its category of abuse (CIN census); no plan
+    needs what is offered instead (DOMAIN.md 2.2); ending a plan needs its reason
+    and what follows it.
+    """
+    if outcome not in allowed:
+        return "outcome", "Choose the outcome for this child."
+    if outcome in ("plan", "continue") and not category:
+        return "category", "Choose the category of abuse."
+    if outcome == "no_plan" and not alternative:
+        return "alternative", "Say what is offered instead of a plan."
+    if outcome == "end" and not end_reason:
+        return "end_reason", "Give the reason the plan ends."
+    if outcome == "end" and not alternative:
+        return "alternative", "Say what follows the plan (e.g. a child in need plan)."
+    return None
+
+
+def sections_for_recipient(
+    sections: list[dict], *, is_family: bool, participant_id: int | None
+) -> list[dict]:
+    """Return the sections of approved minutes one recipient receives.
+
+    Agencies receive every section with its restricted details. A family member
+    receives only the sections at which they were present (a family member who is
+    not a participant was present at none), each without its restricted details.
+    Each section is a dict with `present_ids` and `restricted_text`.
+    """
+    if not is_family:
+        return [dict(section) for section in sections]
+    return [
+        {**section, "restricted_text": ""}
+        for section in sections
+        if participant_id is not None and participant_id in section["present_ids"]
+    ]

@@ -8,6 +8,14 @@ from .core import (
     Participant,
     Rebooking,
 )
+from .cp import (
+    ConferenceChild,
+    ConferenceSending,
+    Exclusion,
+    Minutes,
+    MinutesSection,
+    StrategyDiscussion,
+)
 from .oversight import Complaint, Dispute, DisputeStep, MonitoringNote
 from .records import ChairReport, Distribution
 
@@ -16,14 +24,20 @@ __all__ = [
     "ChairReport",
     "ChecklistItem",
     "Complaint",
+    "ConferenceChild",
+    "ConferenceSending",
     "ConsultationResponse",
     "Dispute",
     "DisputeStep",
     "Distribution",
+    "Exclusion",
     "ExpectedReport",
     "Meeting",
     "MeetingEvent",
+    "Minutes",
+    "MinutesSection",
     "MonitoringNote",
     "Participant",
     "Rebooking",
+    "StrategyDiscussion",
 ]

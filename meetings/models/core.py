@@ -12,6 +12,23 @@ from .. import codes
 class Meeting(models.Model):
     class Kind(models.TextChoices):
         CIC_REVIEW = "cic_review", "Children in Care review"
+        # Child protection (DOMAIN.md 1.2, 3.2).
+        ICPC = "icpc", "Initial child protection conference"
+        TRANSFER_IN = "transfer_in", "Transfer-in child protection conference"
+        RCPC = "rcpc", "Review child protection conference"
+        CORE_GROUP = "core_group", "Core group meeting"
+        # Other meetings the service chairs (the job descriptions in shared/seeds).
+        FOSTER_CARER_REVIEW = "foster_carer_review", "Foster carer review"
+        SHORT_BREAK_REVIEW = "short_break_review", "Short break care review"
+        SECURE_REVIEW = "secure_review", "Secure accommodation review"
+        ADOPTION_REVIEW = "adoption_review", "Review of a child placed for adoption"
+        AIM_MEETING = "aim_meeting", "AIM meeting (harmful sexual behaviour)"
+        CIN_MEETING = "cin_meeting", "Child in need meeting"
+        DISRUPTION_MEETING = "disruption_meeting", "Disruption meeting"
+        INFORMATION_SHARING = (
+            "information_sharing",
+            "Professionals' information-sharing meeting",
+        )
 
     class Status(models.TextChoices):
         SCHEDULED = "scheduled", "Scheduled"
@@ -98,6 +115,15 @@ class Meeting(models.Model):
         related_name="+",
     )
     created_at = models.DateTimeField(auto_now_add=True)
+    # The meeting whose holding made this one owed (an initial conference owes
+    # the first core group and review conference; a review, the next review).
+    follows = models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="followed_by",
+    )
     history = HistoricalRecords()
 
     class Meta:
@@ -130,13 +156,24 @@ class Meeting(models.Model):
             ("respond_disputes", "Can respond to disputes as a manager"),
             ("record_monitoring", "Can record IRO monitoring notes"),
             ("manage_complaints", "Can log complaints and their outcomes"),
+            ("record_strategy", "Can record strategy discussions"),
+            ("take_minutes", "Can draft minutes of meetings assigned to them"),
         ]
 
     def __str__(self):
         return f"{self.get_kind_display()} {self.sequence} for {self.child.la_child_id}"
 
     def get_absolute_url(self):
-        return reverse("meetings:meeting-detail", kwargs={"pk": self.pk})
+        # Each kind names its page in types.py: the Children in Care review page,
+        # or the shared page of conferences and other chaired meetings.
+        return reverse(self.spec.detail_url, kwargs={"pk": self.pk})
+
+    @property
+    def spec(self):
+        """The declared type of this meeting (meetings.types.MEETING_TYPES)."""
+        from ..types import meeting_type
+
+        return meeting_type(self.kind)
 
     @property
     def is_open(self) -> bool:

@@ -217,6 +217,8 @@ def meeting_hold(
     CIC-07 default) and records `held_on` as the date it reconvened.
     """
     meeting = _lock_meeting(meeting)
+    if meeting.kind != Meeting.Kind.CIC_REVIEW:
+        raise DomainError("Record this meeting on its own page.")
     _check_move(meeting, Meeting.Status.HELD)
     if held_on > timezone.localdate():
         raise DomainError("A review cannot be recorded as held on a future date.")
@@ -284,6 +286,8 @@ def meeting_adjourn(
 ) -> Meeting:
     """Adjourn a review once, for at most 20 working days (reg 36(2))."""
     meeting = _lock_meeting(meeting)
+    if meeting.kind != Meeting.Kind.CIC_REVIEW:
+        raise DomainError("Record this meeting on its own page.")
     _check_move(meeting, Meeting.Status.ADJOURNED)
     if meeting.adjourned_on is not None:
         raise DomainError("A review may be adjourned only once.")

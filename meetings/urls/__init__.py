@@ -1,5 +1,10 @@
-from . import oversight, records, scheduling
+from . import cp, oversight, records, scheduling
 
 app_name = "meetings"
 
-urlpatterns = scheduling.urlpatterns + records.urlpatterns + oversight.urlpatterns
+urlpatterns = (
+    scheduling.urlpatterns
+    + records.urlpatterns
+    + oversight.urlpatterns
+    + cp.urlpatterns
+)

@@ -1,6 +1,7 @@
 """Booking reviews, preparing them and recording what happened at them."""
 
 from django.contrib.auth.mixins import LoginRequiredMixin, PermissionRequiredMixin
+from django.shortcuts import redirect
 from django.utils import timezone
 from django.utils.functional import cached_property
 from django.views.generic import ListView, TemplateView
@@ -23,6 +24,7 @@ from ..forms.scheduling import (
     ParticipantForm,
     RebookForm,
 )
+from ..models import Meeting
 from .base import MeetingFormView, MeetingScopedMixin, related_row
 
 
@@ -91,6 +93,16 @@ class ReviewBookView(ChildRecordFormView):
 class MeetingDetailView(MeetingScopedMixin, TemplateView):
     permission_required = "meetings.view_meeting"
     template_name = "meetings/meeting_detail.html"
+
+    def dispatch(self, request, *args, **kwargs):
+        # Conferences and other meetings have their own page.
+        if (
+            request.user.is_authenticated
+            and self.meeting is not None
+            and self.meeting.kind != Meeting.Kind.CIC_REVIEW
+        ):
+            return redirect(self.meeting)
+        return super().dispatch(request, *args, **kwargs)
 
     def get(self, request, *args, **kwargs):
         from accounts.models import AccessLog

@@ -124,6 +124,13 @@ def test_month_end(day, months, expected):
     assert month_end(day, months) == expected
 
 
+def test_later_core_groups_follow_the_local_frequency():
+    """After the first, core groups are due 20 working days after the last (local)."""
+    due = due_date("cp_core_group_n", date(2026, 9, 7), calendar=ENGLAND)
+    assert due.due == date(2026, 10, 5)
+    assert due.rule.is_local
+
+
 def test_reg44_report_due_at_end_of_following_month():
     """A report on a visit is due by the end of the following month by default."""
     assert due_date("reg44_report", date(2026, 1, 20), calendar=ENGLAND).due == date(

@@ -53,7 +53,7 @@ def test_child_record_manager_finds_child_and_sees_audit_panel(page, live_server
     page.screenshot(path=screenshot_path("manager_journey-1-signed-in"), full_page=True)
     with page.expect_navigation():
         page.get_by_role("navigation", name="Main").get_by_role(
-            "link", name="Children"
+            "link", name="Children", exact=True
         ).click()
     page.focus("#id_q")
     page.keyboard.type("Featherstonehaugh")
@@ -181,7 +181,7 @@ def test_navigation_hides_children_from_lado(page, live_server, lado, password):
     expect(page.get_by_role("heading", level=1)).to_contain_text("Welcome")
     nav = page.get_by_role("navigation", name="Main")
     expect(nav.get_by_role("link", name="Timescales")).to_be_visible()
-    expect(nav.get_by_role("link", name="Children")).to_have_count(0)
+    expect(nav.get_by_role("link", name="Children", exact=True)).to_have_count(0)
     expect(page.get_by_role("heading", name="Find a child")).to_have_count(0)
 
 

@@ -522,9 +522,7 @@ def test_review_record_approved_rendered_distributed_and_amended(
     _shot(page, "review_record-1-approved")
 
     # then: the PDFs were prepared and the record downloads as a PDF
-    expect(
-        page.get_by_text("Version 1 approved.")
-    ).to_be_visible()
+    expect(page.get_by_text("Version 1 approved.")).to_be_visible()
     expect(panel).to_contain_text("PDFs prepared")
     record_link = panel.get_by_role("link", name="review record", exact=True)
     download = page.request.get(f"{live_server.url}{record_link.get_attribute('href')}")
