@@ -172,9 +172,8 @@ _RCPC = MeetingType(
     reports_rule="cp_reports_to_parents_rcpc",
     **_CP,
 )
-# Later core groups follow a local frequency: the rule cp_core_group_n, which an
-# administrator sets once it is added to cases.timescales.RULES. Until then no
-# later core group is owed automatically.
+# Later core groups follow a local frequency: the local rule cp_core_group_n,
+# which an administrator can change.
 _CORE_GROUP = MeetingType(
     kind="core_group",
     label="Core group meeting",

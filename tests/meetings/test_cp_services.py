@@ -6,10 +6,8 @@ import pytest
 from django.utils import timezone
 
 from accounts.roles import Role
-from cases import timescales
 from cases.errors import DomainError
 from cases.models import CPPlanEpisode
-from cases.timescales import Basis, Method, Rule
 from meetings import services
 from meetings.models import (
     ConferenceChild,
@@ -29,16 +27,6 @@ from tests.factories import (
 from tests.meetings.factories import ConferenceFactory
 
 pytestmark = pytest.mark.django_db
-
-CORE_GROUP_N = Rule(
-    "cp_core_group_n",
-    "Subsequent core group meeting",
-    "date the previous core group was held",
-    Method.WORKING_DAYS,
-    20,
-    Basis.LOCAL,
-    "Working Together 2023, chapter 3; local practice (every 4 to 6 weeks)",
-)
 
 
 @pytest.fixture
@@ -366,22 +354,9 @@ def _core_group(iro, child):
     )
 
 
-def test_later_core_groups_wait_for_the_local_frequency_rule(iro):
-    # given: the local rule for later core groups is not configured yet
-    child = ChildFactory()
-    core = _core_group(iro, child)
-    # when
-    services.cp_meeting_hold(meeting=core, held_by=iro, held_on=date(2026, 9, 7))
-    # then
-    core.refresh_from_db()
-    assert core.status == "held"
-    assert not core.followed_by.exists()
-    assert core.events.filter(code="next_not_owed").exists()
-
-
-def test_later_core_groups_follow_the_local_frequency_once_configured(iro, monkeypatch):
+def test_later_core_groups_follow_the_local_frequency(iro):
+    """After the first, each core group is owed by cp_core_group_n from the last."""
     # given
-    monkeypatch.setitem(timescales.RULES, "cp_core_group_n", CORE_GROUP_N)
     child = ChildFactory()
     core = _core_group(iro, child)
     # when
