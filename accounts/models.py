@@ -98,3 +98,55 @@ class AccessLog(models.Model):
 
     def get_absolute_url(self):
         return reverse("accounts:access-log")
+
+
+class Notification(models.Model):
+    """An in-app notice that an item became due soon or overdue, for one user."""
+
+    class Kind(models.TextChoices):
+        DUE_SOON = "due_soon", "Due soon"
+        OVERDUE = "overdue", "Overdue"
+
+    user = models.ForeignKey(
+        User, on_delete=models.CASCADE, related_name="notifications"
+    )
+    day = models.DateField()
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    text = models.CharField(max_length=400)
+    url = models.CharField(max_length=300, blank=True)
+    # What the notice is about, stable across days (e.g. "timescale:12:345:cic_review_n").
+    source_key = models.CharField(max_length=120)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-day", "kind", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "source_key", "day"],
+                name="notification_once_per_user_source_day",
+            ),
+        ]
+        indexes = [models.Index(fields=["user", "day"])]
+
+    def __str__(self):
+        return f"{self.day:%d/%m/%Y} {self.text}"
+
+
+class DigestSent(models.Model):
+    """The daily digest email of notifications, sent at most once per user and day."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="+")
+    day = models.DateField()
+    notification_count = models.PositiveIntegerField()
+    sent_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-day", "user"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "day"], name="digest_once_per_user_day"
+            )
+        ]
+
+    def __str__(self):
+        return f"Digest for {self.user} on {self.day:%d/%m/%Y}"

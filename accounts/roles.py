@@ -57,6 +57,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "cases.allocate_child",
         "cases.view_child_audit",
         "cases.view_timescales",
+        "cases.view_dashboards",
         "meetings.view_meeting",
         "meetings.schedule_meeting",
         "meetings.approve_record",

@@ -62,6 +62,7 @@ class Child(models.Model):
             ("view_child_audit", "Can see who viewed and changed a child's record"),
             ("view_timescales", "Can use the timescale calculator"),
             ("manage_calendar", "Can manage closure days and local timescales"),
+            ("view_dashboards", "Can see the service's dashboards and returns"),
         ]
 
     def __str__(self):
@@ -347,3 +348,64 @@ class TimescaleSetting(models.Model):
 
     def __str__(self):
         return f"{self.code} = {self.amount}"
+
+
+class TimescaleMark(models.Model):
+    """The daily sweep's standing of one open statutory item (cases.sweep).
+
+    One row per open item and rule; rows are written in bulk by the sweep and
+    deleted once the item is no longer open.
+    """
+
+    class State(models.TextChoices):
+        ON_TRACK = "on_track", "On track"
+        DUE_SOON = "due_soon", "Due soon"
+        OVERDUE = "overdue", "Overdue"
+
+    content_type = models.ForeignKey(
+        "contenttypes.ContentType", on_delete=models.CASCADE, related_name="+"
+    )
+    object_id = models.PositiveBigIntegerField()
+    rule_code = models.CharField(max_length=40)
+    child = models.ForeignKey(
+        Child, null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="timescale_marks",
+    )
+    team = models.ForeignKey(
+        "accounts.Team",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="timescale_marks",
+    )
+    due_on = models.DateField()
+    state = models.CharField(max_length=10, choices=State.choices)
+    first_marked_on = models.DateField()
+    state_changed_on = models.DateField()
+    label = models.CharField(max_length=300)
+    url = models.CharField(max_length=300, blank=True)
+    # When the sweep that last saw the item open began.
+    seen_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["due_on", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["content_type", "object_id", "rule_code"],
+                name="timescale_mark_one_per_item_and_rule",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["owner", "state", "due_on"]),
+            models.Index(fields=["team", "state", "due_on"]),
+            models.Index(fields=["state_changed_on", "state"]),
+        ]
+
+    def __str__(self):
+        return f"{self.label} ({self.get_state_display()}, due {self.due_on:%d/%m/%Y})"

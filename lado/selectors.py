@@ -935,3 +935,70 @@ def employer_patterns(*, since: date | None = None) -> list[SettingPattern]:
             )
         )
     return patterns
+
+
+# --- the daily timescale sweep (cases.sweep) ---------------------------------------
+
+
+def allegation_mark_sources(*, today: date):
+    """Return open LADO items for the sweep: initial considerations not yet made
+    (lado_decision) and referrals not yet resolved against their 1, 3 and 12
+    month marks (lado_1_month, lado_3_months, lado_12_months)."""
+    from django.db.models import CharField, Value
+    from django.db.models.functions import Cast, LPad
+
+    from cases.sweep import MarkSource, mark_columns, url_expression
+
+    url = url_expression("lado:allegation-detail")
+
+    def label(what: str):
+        # The allegation number, not the adult's name: labels go into emails.
+        return Concat(
+            Value(what),
+            Value("LADO-"),
+            LPad(Cast("pk", output_field=CharField()), 5, Value("0")),
+            output_field=CharField(),
+        )
+
+    awaiting = Allegation.objects.filter(
+        status=codes.Status.AWAITING_DECISION, first_response_on__isnull=True
+    )
+    unresolved = Allegation.objects.filter(
+        closed_on__isnull=True, decision__in=["", codes.Decision.THRESHOLD_MET]
+    )
+    sources = [
+        MarkSource(
+            "LADO initial considerations",
+            awaiting.annotate(
+                **mark_columns(
+                    rule="lado_decision",
+                    child=None,
+                    owner="lado_officer_id",
+                    due_on="decision_due_on",
+                    label=label("LADO initial consideration: "),
+                    url=url,
+                )
+            ),
+        )
+    ]
+    for rule, field_name, what in (
+        ("lado_1_month", "one_month_due_on", "1 month"),
+        ("lado_3_months", "three_months_due_on", "3 months"),
+        ("lado_12_months", "twelve_months_due_on", "12 months"),
+    ):
+        sources.append(
+            MarkSource(
+                f"LADO cases against the {what} mark",
+                unresolved.annotate(
+                    **mark_columns(
+                        rule=rule,
+                        child=None,
+                        owner="lado_officer_id",
+                        due_on=field_name,
+                        label=label(f"LADO case resolved within {what}: "),
+                        url=url,
+                    )
+                ),
+            )
+        )
+    return sources

@@ -951,3 +951,71 @@ def recommendations_overdue_count(*, homes: QuerySet[Home], today: date) -> int:
         consider_by__lt=today,
         response_status=Recommendation.Response.AWAITING,
     ).count()
+
+
+# --- the daily timescale sweep (cases.sweep) ---------------------------------------
+
+
+def reg44_mark_sources(*, today: date, clock: Clock):
+    """Return open Reg 44 items for the sweep: homes not yet visited in `today`'s
+    month (reg44_visit, owed by the current visitor) and visit reports not yet
+    sent (reg44_report)."""
+    from django.db.models import CharField, Subquery, Value
+    from django.db.models.functions import Concat
+
+    from cases.sweep import MarkSource, mark_columns, url_expression
+
+    month = schedule.month_start(today)
+    month_due = clock.due("reg44_visit", today).due
+    visited = Visit.objects.filter(
+        home=OuterRef("pk"), for_month=month, status__in=VISITED
+    )
+    visitor = (
+        VisitorAssignment.objects.filter(
+            assignment_current_q(today), home=OuterRef("pk")
+        )
+        .order_by("started_on", "id")
+        .values("visitor_id")[:1]
+    )
+    homes = Home.objects.filter(
+        _needs_visit_q(month), Q(closed_on__isnull=True) | Q(closed_on__gte=month_due)
+    ).filter(~Exists(visited))
+    reports = Visit.objects.filter(
+        status__in=VISITED, report_sent_on__isnull=True, report_due_on__isnull=False
+    )
+    return [
+        MarkSource(
+            "homes to visit this month",
+            homes.annotate(
+                **mark_columns(
+                    rule="reg44_visit",
+                    child=None,
+                    owner=Subquery(visitor),
+                    due_on=Value(month_due),
+                    label=Concat(
+                        Value(f"Regulation 44 visit for {month:%B %Y}: "),
+                        F("name"),
+                        output_field=CharField(),
+                    ),
+                    url=url_expression("reg44:home-detail"),
+                )
+            ),
+        ),
+        MarkSource(
+            "visit reports to send",
+            reports.annotate(
+                **mark_columns(
+                    rule="reg44_report",
+                    child=None,
+                    owner="visitor_id",
+                    due_on="report_due_on",
+                    label=Concat(
+                        Value("Regulation 44 report to send: "),
+                        F("home__name"),
+                        output_field=CharField(),
+                    ),
+                    url=url_expression("reg44:visit-detail"),
+                )
+            ),
+        ),
+    ]

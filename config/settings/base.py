@@ -183,6 +183,14 @@ CELERY_BEAT_SCHEDULE = {
         "task": "lado.tasks.actions_chase_overdue_task",
         "schedule": crontab(hour=7, minute=0, day_of_week="mon-fri"),
     },
+    # Every working day at 06:00 London time, after the nightly due-date
+    # recalculations: mark every open statutory item on track, due soon or
+    # overdue, notify owners and their team managers, and send each user's digest
+    # once (cases.sweep; takes an advisory lock, safe to run twice).
+    "timescale-sweep-daily": {
+        "task": "cases.tasks.timescale_sweep_task",
+        "schedule": crontab(hour=6, minute=0, day_of_week="mon-fri"),
+    },
 }
 # LADO record retention (DOMAIN.md LA-08): the adult's normal pension age, in years.
 LADO_NORMAL_PENSION_AGE = env.int("LADO_NORMAL_PENSION_AGE", default=67)
