@@ -9,7 +9,8 @@ BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
 env = environ.Env()
 env_file = BASE_DIR / ".env"
-if env_file.exists():
+# A developer's .env is read unless told not to (the deployment checks do).
+if env_file.exists() and env.bool("DJANGO_READ_ENV_FILE", default=True):
     env.read_env(str(env_file))
 
 SECRET_KEY = env("DJANGO_SECRET_KEY", default="insecure-development-key-change-me")
