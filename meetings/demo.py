@@ -99,6 +99,15 @@ def demo_meetings_add(batch, *, rng, today, staff) -> None:
             )
             meeting.decisions_due_on = clock.due(spec.decisions_rule, held).due
             meeting.record_due_on = clock.due(spec.record_rule, held).due
+            # Older reviews had their decisions and record sent, most on time.
+            if meeting.record_due_on < today:
+                late = rng.random() < 0.1
+                meeting.decisions_circulated_on = meeting.decisions_due_on + timedelta(
+                    days=rng.randint(1, 6) if late else -rng.randint(0, 3)
+                )
+                meeting.record_distributed_on = meeting.record_due_on + timedelta(
+                    days=rng.randint(1, 10) if late else -rng.randint(0, 8)
+                )
             sequence, clock_start = sequence + 1, held
     Meeting.objects.bulk_create(meetings, batch_size=2000)
     actions = []

@@ -319,16 +319,17 @@ def test_seed_demo_same_seed_gives_the_same_caseload():
 
 
 def test_seed_demo_query_count_does_not_grow_with_children():
-    """The caseload goes in with bulk inserts, not row by row."""
+    """The caseload goes in with bulk inserts, not row by row: three times the
+    children add only the odd extra batch of 2,000 rows, not a query per row."""
     # given
     seed(children="0")
     # when
     with CaptureQueriesContext(connection) as few:
-        seed(children="25")
+        seed(children="300")
     with CaptureQueriesContext(connection) as many:
-        seed(children="250")
+        seed(children="900")
     # then
-    assert len(many) == len(few)
+    assert len(many) - len(few) <= 10
 
 
 @pytest.mark.parametrize(
