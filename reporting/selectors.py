@@ -2,14 +2,19 @@
 
 from __future__ import annotations
 
+import calendar
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date
+
+from django.db.models import Max, Sum
 
 from accounts.models import User
 from cases import sweep
 from lado import selectors as lado_selectors
 from meetings import selectors as meetings_selectors
+
+from .models import IndicatorMonth
 
 MY_WORK_LIMIT = 200
 
@@ -97,6 +102,7 @@ class IndicatorCard:
     met: int
     total: int
     trend: list[TrendPoint]
+    as_of: date | None = None  # the nightly summary's day; None when computed live
 
     @property
     def percent(self) -> float | None:
@@ -117,9 +123,74 @@ def trend_months(end: date, count: int = 12) -> list[date]:
     return months[::-1]
 
 
+def _month_end(day: date) -> date:
+    return day.replace(day=calendar.monthrange(day.year, day.month)[1])
+
+
+def _summary_by_month(*, filters: Filters, first: date, last: date) -> dict:
+    """Return {(code, month): (in time, all)} from the nightly summary, in one query."""
+    rows = IndicatorMonth.objects.filter(month__range=(first, last))
+    if filters.chair_id:
+        rows = rows.filter(chair_id=filters.chair_id)
+    if filters.team_id:
+        rows = rows.filter(chair__team_id=filters.team_id)
+    rows = (
+        rows.order_by()
+        .values("code", "month")
+        .annotate(met=Sum("met"), total=Sum("total"))
+        .values_list("code", "month", "met", "total")
+    )
+    return {(code, month): (met, total) for code, month, met, total in rows}
+
+
+def summary_as_of() -> date | None:
+    """Return the day the nightly sweep last computed the summary, or None."""
+    return IndicatorMonth.objects.aggregate(day=Max("computed_on"))["day"]
+
+
 def indicator_cards(*, filters: Filters) -> list[IndicatorCard]:
-    """Return each meetings indicator over the period and its 12-month trend
-    ending with the period: one or two aggregate queries per indicator."""
+    """Return each meetings indicator over the period and its 12-month trend ending
+    with the period. Read from the nightly summary (reporting/sweep.py) in two
+    queries; a period that does not start and end on month boundaries adds one
+    live query per indicator for its headline; with no summary yet, all is live."""
+    as_of = summary_as_of()
+    if as_of is None:
+        return _indicator_cards_live(filters=filters)
+    months = trend_months(filters.end)
+    whole_months = filters.start.day == 1 and (
+        filters.end == _month_end(filters.end) or filters.end >= as_of
+    )
+    first = min(months[0], filters.start.replace(day=1))
+    summary = _summary_by_month(filters=filters, first=first, last=months[-1])
+    cards = []
+    for code, indicator in meetings_selectors.MEETING_INDICATORS.items():
+        if whole_months:
+            period = [
+                v
+                for (c, month), v in summary.items()
+                if c == code and filters.start <= month <= filters.end
+            ]
+            met, total = sum(m for m, _ in period), sum(t for _, t in period)
+        else:
+            met, total = meetings_selectors.meeting_indicator_totals(
+                code,
+                start=filters.start,
+                end=filters.end,
+                chair_id=filters.chair_id,
+                team_id=filters.team_id,
+            )
+        trend = [TrendPoint(m, *summary.get((code, m), (0, 0))) for m in months]
+        cards.append(
+            IndicatorCard(
+                code, indicator.title, indicator.definition, met, total, trend, as_of
+            )
+        )
+    return cards
+
+
+def _indicator_cards_live(*, filters: Filters) -> list[IndicatorCard]:
+    """Return the cards computed from the meetings: one or two aggregate queries
+    per indicator (used until the first nightly sweep has run)."""
     months = trend_months(filters.end)
     cards = []
     for code, indicator in meetings_selectors.MEETING_INDICATORS.items():
@@ -178,9 +249,17 @@ INDICATOR_COLUMNS = (
 )
 
 
-def indicator_table(code: str, *, filters: Filters) -> Iterator[list]:
-    """Yield the drill-down rows as plain values (for the page and the exports)."""
-    for m in indicator_rows(code, filters=filters).iterator(chunk_size=2000):
+def indicator_table(
+    code: str, *, filters: Filters, limit: int | None = None, offset: int = 0
+) -> Iterator[list]:
+    """Yield the drill-down rows as plain values: `limit` rows from `offset` for a
+    page (one LIMIT query), or all of them streamed for the exports."""
+    meetings = indicator_rows(code, filters=filters)
+    if limit:
+        rows = meetings[offset : offset + limit]
+    else:
+        rows = meetings.iterator(chunk_size=2000)
+    for m in rows:
         yield [
             m.child.la_child_id,
             m.child.full_name,

@@ -1,14 +1,18 @@
 """Reporting pages: read-only, each calling one selector."""
 
 import csv
-from itertools import chain, islice
+import io
+from itertools import chain
 from urllib.parse import urlencode
 
 from django.contrib.auth.mixins import LoginRequiredMixin, PermissionRequiredMixin
-from django.http import Http404, StreamingHttpResponse
+from django.http import Http404, HttpResponse, StreamingHttpResponse
 from django.utils import timezone
 from django.utils.functional import cached_property
 from django.views.generic import TemplateView, View
+from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
 from accounts.models import AccessLog
 from accounts.services import access_log_record
@@ -92,30 +96,79 @@ def _csv_response(filename: str, header, rows) -> StreamingHttpResponse:
     return response
 
 
+XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def _xlsx_cell(sheet, value):
+    if not isinstance(value, str):
+        return value
+    # Text is always text: a leading "=" must not become a formula, and
+    # characters Excel forbids are dropped.
+    cell = WriteOnlyCell(sheet, value=ILLEGAL_CHARACTERS_RE.sub("", value))
+    cell.data_type = "s"
+    return cell
+
+
+def _xlsx_response(filename: str, header, rows) -> HttpResponse:
+    """Return the same header and rows as the CSV export, as one Excel sheet."""
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet(title="Export")
+    for row in chain([header], rows):
+        sheet.append([_xlsx_cell(sheet, value) for value in row])
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    response = HttpResponse(buffer.getvalue(), content_type=XLSX_TYPE)
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+# ?format= value → (label in the access log, response builder, file extension)
+EXPORT_FORMATS = {
+    "csv": ("CSV", _csv_response, "csv"),
+    "xlsx": ("Excel", _xlsx_response, "xlsx"),
+}
+
+
+def _export(request, *, detail: str, stem: str, header, rows, default=None):
+    """Return the export chosen by ?format= (audited), or None for the page."""
+    chosen = EXPORT_FORMATS.get(request.GET.get("format", default))
+    if chosen is None:
+        return None
+    label, build, extension = chosen
+    _export_logged(request, f"{detail} ({label})")
+    return build(f"{stem}.{extension}", header, rows)
+
+
 class IndicatorListView(DashboardMixin, TemplateView):
-    """The children and meetings behind one indicator; ?format=csv exports all."""
+    """The children and meetings behind one indicator, 100 a page (?page=N);
+    ?format=csv or ?format=xlsx exports them all."""
 
     template_name = "reporting/indicator_list.html"
-    page_rows = 500
+    page_rows = 100
+    max_page = 10_000
 
     def get(self, request, *args, **kwargs):
         self.indicator = selectors.indicator_get(kwargs["code"])
         if self.indicator is None:
             raise Http404("No such indicator.")
-        if request.GET.get("format") == "csv":
-            _export_logged(request, f"Indicator list {kwargs['code']} (CSV)")
-            return _csv_response(
-                f"{kwargs['code']}-{self.filters.start}-{self.filters.end}.csv",
-                selectors.INDICATOR_COLUMNS,
-                selectors.indicator_table(kwargs["code"], filters=self.filters),
-            )
-        return super().get(request, *args, **kwargs)
+        exported = _export(
+            request,
+            detail=f"Indicator list {kwargs['code']}",
+            stem=f"{kwargs['code']}-{self.filters.start}-{self.filters.end}",
+            header=selectors.INDICATOR_COLUMNS,
+            rows=selectors.indicator_table(kwargs["code"], filters=self.filters),
+        )
+        return exported or super().get(request, *args, **kwargs)
 
     def get_context_data(self, **kwargs):
+        value = self.request.GET.get("page", "")
+        page = int(value) if value.isdigit() and 0 < int(value) <= self.max_page else 1
         rows = list(
-            islice(
-                selectors.indicator_table(self.kwargs["code"], filters=self.filters),
-                self.page_rows + 1,
+            selectors.indicator_table(
+                self.kwargs["code"],
+                filters=self.filters,
+                limit=self.page_rows + 1,
+                offset=(page - 1) * self.page_rows,
             )
         )
         return super().get_context_data(
@@ -125,20 +178,27 @@ class IndicatorListView(DashboardMixin, TemplateView):
             query=urlencode(self.filters.query()),
             columns=selectors.INDICATOR_COLUMNS,
             rows=rows[: self.page_rows],
-            is_truncated=len(rows) > self.page_rows,
+            page=page,
+            first_row=(page - 1) * self.page_rows + 1,
+            last_row=(page - 1) * self.page_rows + len(rows[: self.page_rows]),
+            has_next=len(rows) > self.page_rows,
             **kwargs,
         )
 
 
 class CaseloadExportView(DashboardMixin, View):
-    """Per-IRO caseload as CSV."""
+    """Per-IRO caseload as CSV (or Excel with ?format=xlsx)."""
 
     def get(self, request, *args, **kwargs):
-        _export_logged(request, "IRO caseload (CSV)")
-        return _csv_response(
-            "iro-caseload.csv",
-            selectors.CASELOAD_COLUMNS,
-            selectors.caseload_table(filters=self.filters),
+        if request.GET.get("format", "csv") not in EXPORT_FORMATS:
+            raise Http404("No such export format.")
+        return _export(
+            request,
+            detail="IRO caseload",
+            stem="iro-caseload",
+            header=selectors.CASELOAD_COLUMNS,
+            rows=selectors.caseload_table(filters=self.filters),
+            default="csv",
         )
 
 

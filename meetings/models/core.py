@@ -131,6 +131,8 @@ class Meeting(models.Model):
         indexes = [
             models.Index(fields=["child", "kind", "sequence"]),
             models.Index(fields=["chair", "status", "due_on"]),
+            # The dashboard's drill-down lists: one kind, held, by date held.
+            models.Index(fields=["kind", "status", "held_on"]),
         ]
         constraints = [
             models.CheckConstraint(

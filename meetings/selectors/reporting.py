@@ -44,6 +44,7 @@ __all__ = [
     "dispute_open_by_stage",
     "dispute_open_rows",
     "iro_caseload_rows",
+    "meeting_indicator_months",
     "meeting_indicator_rows",
     "meeting_indicator_totals",
     "meeting_indicator_trend",
@@ -367,6 +368,24 @@ def meeting_indicator_trend(
         .values_list("month", "met", "total")
     )
     return {month: (met, total) for month, met, total in rows}
+
+
+def meeting_indicator_months(code: str):
+    """Return (first day of month, chair id, in time, all) over all history, in one
+    query: the rows the nightly summary (reporting/sweep.py) stores."""
+    indicator = MEETING_INDICATORS[code]
+    return (
+        Meeting.objects.filter(
+            indicator.scope,
+            status=Meeting.Status.HELD,
+            **{f"{indicator.date_field}__isnull": False},
+        )
+        .annotate(month=TruncMonth(indicator.date_field))
+        .order_by()
+        .values("month", "chair_id")
+        .annotate(met=Count("id", filter=indicator.met), total=Count("id"))
+        .values_list("month", "chair_id", "met", "total")
+    )
 
 
 def meeting_indicator_rows(
