@@ -1170,7 +1170,7 @@ def minutes_approve(*, minutes: Minutes, by: User) -> Minutes:
         meeting=meeting,
         by=by,
         code="minutes_approved",
-        detail=f"Version {minutes.version}; SHA-256 {minutes.content_hash}",
+        detail=f"Version {minutes.version}; content hash {minutes.content_hash[:12]}…",
     )
     transaction.on_commit(partial(tasks.cp_minutes_render_task.delay, minutes.pk))
     return minutes
