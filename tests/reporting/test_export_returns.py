@@ -135,3 +135,55 @@ def test_returns_check_shows_problems_at_their_records(manager_client):
     ]
     assert "PN0" in problems[0].problem
     assert "weekend" in problems[1].problem
+
+
+def test_returns_check_shows_the_stored_check_until_checked_again(manager_client):
+    """The page reads the last check; "Check again now" finds a problem fixed since."""
+    # given
+    review = MeetingFactory(
+        held=True, held_on=date(2025, 6, 27), due_on=date(2025, 6, 30)
+    )
+    type(review).objects.filter(pk=review.pk).update(participation_code="PN0")
+    url = reverse("reporting:returns-check")
+    assert manager_client.get(url, {"year": "2026"}).context["total"] == 1
+    type(review).objects.filter(pk=review.pk).update(participation_code="PN1")
+    # when
+    stale = manager_client.get(url, {"year": "2026"})
+    rechecked = manager_client.post(url, {"year": "2026"}, follow=True)
+    # then
+    assert stale.context["total"] == 1
+    assert rechecked.context["total"] == 0
+    assert rechecked.context["year"] == 2026
+    assert "Checked again: 0 problems." in rechecked.content.decode()
+
+
+def test_returns_check_reads_in_a_fixed_number_of_queries(
+    manager_client, django_assert_max_num_queries
+):
+    """Once checked, the page does not recompute: its queries do not grow."""
+    url = reverse("reporting:returns-check")
+    for day in range(3):
+        review = MeetingFactory(
+            held=True, held_on=date(2025, 6, 2 + day), due_on=date(2025, 6, 30)
+        )
+        type(review).objects.filter(pk=review.pk).update(participation_code="")
+    manager_client.get(url, {"year": "2026"})
+    with django_assert_max_num_queries(12):
+        response = manager_client.get(url, {"year": "2026"})
+    assert response.context["total"] == 3
+
+
+def test_the_daily_sweep_checks_this_years_and_last_years_returns():
+    """cases.sweep.sweep_all stores a check of the current and previous year."""
+    from cases.sweep import sweep_all
+    from reporting.models import ReturnCheck
+
+    review = MeetingFactory(
+        held=True, held_on=date(2025, 6, 27), due_on=date(2025, 6, 30)
+    )
+    type(review).objects.filter(pk=review.pk).update(participation_code="")
+
+    sweep_all(today=date(2026, 6, 30))
+
+    checks = dict(ReturnCheck.objects.values_list("year", "total"))
+    assert checks == {2026: 1, 2027: 0}
