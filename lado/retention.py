@@ -1,81 +1,111 @@
-"""The retention rule for allegation records, as a pure function.
+"""Allegation records in the retention schedule (cases.retention).
 
-Record retention, not a statutory timescale: it has no rule code and no working
-days. Month arithmetic is the clock's own (cases.timescales.add_months), so that
-29 February and month ends are handled as everywhere else.
+The rule itself (DOMAIN.md LA-08) lives with the other retention rules in
+`cases.retention`; the names below keep the allegation page's reads unchanged.
+Closed allegations only: an open case is never due. A malicious allegation is
+due once the case is closed; every other outcome is kept until the adult's
+normal pension age or 10 years from the allegation, whichever is longer.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import date
 
-from cases.timescales import add_months
-
-TEN_YEARS_IN_MONTHS = 120
-SOURCE = (
-    "Keeping Children Safe in Education, Part four, record keeping (DOMAIN.md LA-08)"
+from cases.retention import (
+    RETENTION_RULES,
+    AllegationRetention,
+    DueRecord,
+    RecordType,
+    Schedule,
+    allegation_retention_due,
+    register,
+    register_release,
+    years_after,
 )
+from cases.retention import RetentionDue as DisposalDue
+
+from . import codes
+
+# The allegation page's names for the LA-08 rule.
+RetentionDue = AllegationRetention
+retention_review_due = allegation_retention_due
+SOURCE = RETENTION_RULES["ret_lado_allegation"].source
 
 
-@dataclass(frozen=True)
-class RetentionDue:
-    """When a record falls due for review, and which limb of the rule decided it."""
+def _due_records(today: date, schedule: Schedule) -> list[DueRecord]:
+    from .models import Allegation
 
-    review_on: date
-    ten_years_on: date
-    pension_age_on: date | None
-    pension_age_years: int
-    decided_by: str  # "pension_age" or "ten_years"
-
-    @property
-    def explanation(self) -> str:
-        ten = f"10 years from the allegation is {self.ten_years_on:%d/%m/%Y}"
-        if self.pension_age_on is None:
-            return (
-                f"{ten}. The adult's date of birth is not recorded, so their normal "
-                f"pension age ({self.pension_age_years}) cannot be counted: record it "
-                "to apply the longer limb."
+    rows = (
+        Allegation.objects.filter(status=codes.Status.CLOSED)
+        .values_list(
+            "pk",
+            "outcome",
+            "closed_on",
+            "came_to_employer_attention_on",
+            "received_on",
+            "subject_date_of_birth",
+        )
+        .order_by("closed_on", "pk")
+    )
+    due = []
+    for pk, outcome, closed_on, attention_on, received_on, dob in rows.iterator():
+        if outcome == codes.Outcome.MALICIOUS:
+            code = "ret_lado_malicious"
+            result = DisposalDue(
+                code,
+                years_after(closed_on, schedule.years(code)),
+                "Found malicious: removed once the case is closed "
+                f"({closed_on:%d/%m/%Y}).",
             )
-        pension = (
-            f"the adult reaches normal pension age ({self.pension_age_years}) on "
-            f"{self.pension_age_on:%d/%m/%Y}"
-        )
-        which = "pension age" if self.decided_by == "pension_age" else "10 years"
-        return (
-            f"Kept until normal pension age or 10 years from the allegation, whichever "
-            f"is longer: {pension}; {ten}. The {which} limb is longer."
-        )
+        else:
+            review = allegation_retention_due(
+                allegation_on=attention_on or received_on,
+                subject_date_of_birth=dob,
+                pension_age_years=schedule.pension_age_years,
+            )
+            result = DisposalDue(
+                "ret_lado_allegation", review.review_on, review.explanation
+            )
+        if result.due_on <= today:
+            due.append(
+                DueRecord("lado_allegation", pk, f"Allegation LADO-{pk:05d}", result)
+            )
+    return due
 
 
-def retention_review_due(
-    *,
-    allegation_on: date,
-    subject_date_of_birth: date | None,
-    pension_age_years: int,
-) -> RetentionDue:
-    """Return when the record falls due for review (DOMAIN.md LA-08).
+def _own_holds(ids) -> set[int]:
+    from .models import LegalHold
 
-    Until the adult's normal pension age or 10 years from the date of the
-    allegation, whichever is longer. Without a date of birth only the 10-year limb
-    can be counted.
-    """
-    if pension_age_years < 0:
-        raise ValueError("The pension age cannot be negative.")
-    ten_years_on = add_months(allegation_on, TEN_YEARS_IN_MONTHS)
-    pension_age_on = (
-        add_months(subject_date_of_birth, 12 * pension_age_years)
-        if subject_date_of_birth is not None
-        else None
+    return set(
+        LegalHold.objects.filter(
+            allegation_id__in=list(ids), lifted_at__isnull=True
+        ).values_list("allegation_id", flat=True)
     )
-    if pension_age_on is not None and pension_age_on > ten_years_on:
-        return RetentionDue(
-            pension_age_on,
-            ten_years_on,
-            pension_age_on,
-            pension_age_years,
-            "pension_age",
+
+
+def _release_children(ids) -> None:
+    """Keep a disposed child in the allegations that name them by initials only:
+    the allegation is kept under its own rule, the child's record is not."""
+    from .models import InvolvedChild
+
+    links = InvolvedChild.objects.filter(child_id__in=list(ids)).select_related("child")
+    for link in links:
+        initials = link.initials or (
+            f"{link.child.first_name[:1]}{link.child.last_name[:1]}".upper() or "?"
         )
-    return RetentionDue(
-        ten_years_on, ten_years_on, pension_age_on, pension_age_years, "ten_years"
+        InvolvedChild.objects.filter(pk=link.pk).update(child=None, initials=initials)
+
+
+register_release("child", _release_children)
+
+register(
+    RecordType(
+        code="lado_allegation",
+        label="LADO allegation (with its meetings, minutes and actions)",
+        model="lado.Allegation",
+        rule_codes=("ret_lado_allegation", "ret_lado_malicious"),
+        due_records=_due_records,
+        url_name="lado:allegation-detail",
+        own_holds=_own_holds,
     )
+)
