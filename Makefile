@@ -8,7 +8,7 @@ STAMP := $(VENV)/.installed
 DFE_VENV := .venv-dfe
 DFE_STAMP := $(DFE_VENV)/.installed
 
-.PHONY: run test install system-deps services lint check validators
+.PHONY: run test install system-deps node-deps services lint check validators
 
 $(STAMP): pyproject.toml
 	@bash scripts/ensure_python.sh "$(PYTHON)"
@@ -40,6 +40,10 @@ system-deps:
 services:
 	@bash scripts/ensure_services.sh
 
+## axe-core (package-lock.json) for the accessibility checks in the browser journeys.
+node-deps:
+	@bash scripts/ensure_node_deps.sh
+
 lint: install
 	$(VENV)/bin/ruff check .
 
@@ -48,5 +52,5 @@ check: install
 
 ## Install and start what the suite needs, then run all of it: unit, view,
 ## PostgreSQL, real Celery worker and headless Chromium tests.
-test: install validators system-deps services lint check
-	DFE_VALIDATORS_PYTHON=$(DFE_VENV)/bin/python $(VENV)/bin/pytest
+test: install validators system-deps node-deps services lint check
+	DFE_VALIDATORS_PYTHON=$(DFE_VENV)/bin/python $(VENV)/bin/pytest --create-db

@@ -12,6 +12,7 @@ def roles(request):
     return {
         "roles": {role.name.lower(): role.value in values for role in Role},
         "demo_mode": getattr(settings, "DEMO_MODE", False),
+        "mfa_required": settings.MFA_REQUIRED,
     }
 
 

@@ -39,6 +39,10 @@ class User(AbstractUser):
     team = models.ForeignKey(
         Team, null=True, blank=True, on_delete=models.SET_NULL, related_name="members"
     )
+    # Every signed-in session remembers the epoch it began in; raising it (password
+    # change, an administrator ending sessions or disabling the account) signs the
+    # other sessions out at their next request.
+    session_epoch = models.PositiveIntegerField(default=0, editable=False)
     history = HistoricalRecords(excluded_fields=["last_login", "password"])
 
     class Meta:
@@ -73,6 +77,15 @@ class AccessLog(models.Model):
         SIGN_IN = "sign_in", "Signed in"
         SIGN_OUT = "sign_out", "Signed out"
         SIGN_IN_FAILED = "sign_in_failed", "Sign-in failed"
+        MFA_ENROLLED = "mfa_enrolled", "Set up multi-factor sign-in"
+        MFA_VERIFIED = "mfa_verified", "Passed multi-factor sign-in"
+        MFA_FAILED = "mfa_failed", "Multi-factor code refused"
+        MFA_BACKUP_USED = "mfa_backup_used", "Signed in with a backup code"
+        MFA_CODES_RENEWED = "mfa_codes_renewed", "Replaced backup codes"
+        MFA_RESET = "mfa_reset", "Reset multi-factor sign-in"
+        PASSWORD_CHANGED = "password_changed", "Changed password"
+        SESSIONS_ENDED = "sessions_ended", "Ended sessions"
+        ACCOUNT_DISABLED = "account_disabled", "Disabled account"
 
     at = models.DateTimeField(auto_now_add=True, db_index=True)
     user = models.ForeignKey(
@@ -106,6 +119,7 @@ class Notification(models.Model):
     class Kind(models.TextChoices):
         DUE_SOON = "due_soon", "Due soon"
         OVERDUE = "overdue", "Overdue"
+        BREAK_GLASS = "break_glass", "Emergency access"
 
     user = models.ForeignKey(
         User, on_delete=models.CASCADE, related_name="notifications"

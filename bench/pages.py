@@ -48,7 +48,12 @@ PAGES = (
     ("List: review conferences", "/reporting/dashboard/indicators/rcpc/"),
     ("List: first core groups", "/reporting/dashboard/indicators/core_group_1/"),
     ("List: records", "/reporting/dashboard/indicators/records/"),
+    ("List: LADO decisions", "/reporting/dashboard/indicators/lado_decision/"),
+    ("List: Reg 44 visits", "/reporting/dashboard/indicators/reg44_visits/"),
     ("Returns check", "/reporting/dashboard/returns-check/"),
+    ("IRO annual report", "/reporting/annual-reports/iro/"),
+    ("LADO annual report", "/reporting/annual-reports/lado/"),
+    ("Themes", "/reporting/themes/"),
 )
 
 
@@ -132,7 +137,7 @@ def _wait_until_up(base: str, process: subprocess.Popen, deadline: float) -> Non
         try:
             urllib.request.urlopen(f"{base}/accounts/sign-in/", timeout=2).read()
             return
-        except (urllib.error.URLError, ConnectionError):
+        except (urllib.error.URLError, OSError):  # refused, reset or timed out
             time.sleep(0.2)
     raise SystemExit("gunicorn did not answer in time")
 

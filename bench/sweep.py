@@ -28,6 +28,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.local")
 
 BENCH_PREFIX = "B"  # la_child_id prefix of benchmark children
+PARTICIPATION = ("PN1", "PN1", "PN1", "PN2", "PN3", "PN4", "PN5", "PN6", "PN7")
 
 
 def _arguments():
@@ -113,10 +114,17 @@ def _seed(children: int, meetings: int, today: date) -> None:
         )
         id_at = columns.index("la_child_id")
 
+        dob_at = columns.index("date_of_birth")
+        # Ages 0 to 17, as in a real caseload.
+        births = [
+            today - timedelta(days=rng.randint(30, 18 * 365)) for _ in range(children)
+        ]
+
         def child_rows():
             for n in range(children):
                 row = list(template)
                 row[id_at] = f"{BENCH_PREFIX}{first_child + n:08d}"
+                row[dob_at] = births[n]
                 yield row
 
         _copy(Child, columns, child_rows())
@@ -166,6 +174,13 @@ def _seed(children: int, meetings: int, today: date) -> None:
                     row[at["due_on"]] = held + timedelta(days=rng.randint(0, 30))
                     row[at["due_start_on"]] = held - timedelta(days=150)
                     row[at["held_on"]] = held
+                    # Nearly every review has its participation code (SSDA903).
+                    if kind == "cic_review" and rng.random() > 0.01:
+                        born = births[n % len(child_ids)]
+                        under_4 = held < born.replace(year=born.year + 4, day=1)
+                        row[at["participation_code"]] = (
+                            "PN0" if under_4 else rng.choice(PARTICIPATION)
+                        )
                     row[at["decisions_due_on"]] = held + timedelta(days=7)
                     row[at["record_due_on"]] = held + timedelta(days=28)
                     # A few per cent of records are still to be distributed.

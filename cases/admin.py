@@ -11,7 +11,9 @@ from .models import (
     CPPlanEpisode,
     KeyPerson,
     LocalClosureDay,
+    PendingTask,
     TimescaleSetting,
+    WorkerHeartbeat,
 )
 
 
@@ -66,3 +68,22 @@ class LocalClosureDayAdmin(SimpleHistoryAdmin):
 @admin.register(TimescaleSetting)
 class TimescaleSettingAdmin(SimpleHistoryAdmin):
     list_display = ("code", "amount", "updated_by", "updated_at")
+
+
+@admin.register(PendingTask)
+class PendingTaskAdmin(admin.ModelAdmin):
+    list_display = ("task_name", "args", "created_at", "attempts", "relayed_at")
+    list_filter = ("task_name", ("relayed_at", admin.EmptyFieldListFilter))
+    readonly_fields = [f.name for f in PendingTask._meta.fields]
+
+    def has_add_permission(self, request):
+        return False
+
+
+@admin.register(WorkerHeartbeat)
+class WorkerHeartbeatAdmin(admin.ModelAdmin):
+    list_display = ("name", "seen_at")
+    readonly_fields = ("name", "seen_at")
+
+    def has_add_permission(self, request):
+        return False

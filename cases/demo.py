@@ -477,6 +477,8 @@ _NEXT_LEGAL_STATUS = {
     "J2": ("V2",),
 }
 _CHANGE_REASON = _w(P=55, L=25, T=20)
+# Legal statuses that last days, with their longest length in days.
+_BRIEF_LEGAL_STATUS_DAYS = {"L1": 3, "L2": 8, "J2": 21}
 _EPISODE_COUNT = _Weighted([(1, 50), (2, 32), (3, 18)])
 # Whole years in care so far, for a child in care now.
 _YEARS_IN_CARE = _Weighted([(0, 35), (1, 25), (2, 15), (3, 10), (5, 10), (8, 5)])
@@ -814,7 +816,7 @@ _LANGUAGE_OF_DEAF_CHILD = "British Sign Language"
 
 # UPN check letters (DfE, "Unique Pupil Numbers: guide for schools and LAs").
 _UPN_CHECK_LETTERS = "ABCDEFGHJKLMNPQRTUVWXYZ"
-_UPN_LA = "999"
+_UPN_LA = "886"  # a valid post-1998 LA code (CIN rule 1530)
 
 
 def upn_with_check_letter(digits: str) -> str:
@@ -1131,21 +1133,25 @@ class _CaseloadBuilder:
         rng = self.rng
         span = (until - started_on).days  # days on which a later episode may start
         if short_break:
-            legal, count = rng.choice(("V3", "V4", "V4")), 1
+            # A series of short breaks recorded as one agreement (V4): V3 records
+            # each stay as its own episode of at most 17 days (903 rules 365, 367).
+            legal, count = "V4", 1
         elif uasc:
             legal, count = "V2", 1 if rng.random() < 0.6 else 2
         else:
             legal, count = _FIRST_LEGAL_STATUS.pick(rng), _EPISODE_COUNT.pick(rng)
             if legal in ("J1", "J2") and (started_on - dob).days < 10 * 365:
                 legal = "V2"
-        # Police protection and emergency protection orders last days, not
-        # months: another legal status follows within eight days.
-        brief = legal in ("L1", "L2")
+        # Police protection (72 hours), emergency protection orders (8 days) and
+        # PACE transfers (21 days) are brief: another legal status follows
+        # within their limit (903 rules 361, 362, 364).
+        longest = _BRIEF_LEGAL_STATUS_DAYS.get(legal)
+        brief = longest is not None
         if brief and span < 1:
             legal, brief = "V2", False
         offsets: list[int] = []
         if brief:
-            offsets.append(rng.randint(1, min(8, span)))
+            offsets.append(rng.randint(1, min(longest, span)))
         first_free = offsets[-1] + 1 if offsets else 1
         more = min(count - 1 - len(offsets), span - first_free + 1)
         if more > 0:
@@ -1249,7 +1255,15 @@ class _CaseloadBuilder:
     def _plan(
         self, child: Child, started_on: date, ended: tuple[date, str] | None = None
     ) -> CPPlanEpisode:
-        """A plan starting on its conference date, with the clock's due dates."""
+        """A plan starting on its conference date, with the clock's due dates.
+
+        Conferences sit on working days (CIN rule 8875), so a weekend start moves
+        back to the Friday, or forward to the Monday for a baby born that weekend.
+        """
+        if started_on.weekday() >= 5:
+            friday = started_on - timedelta(days=started_on.weekday() - 4)
+            monday = started_on + timedelta(days=7 - started_on.weekday())
+            started_on = friday if friday >= child.date_of_birth else monday
         initial = _CATEGORY_OF_ABUSE.pick(self.rng)
         latest = initial
         if self.rng.random() < 0.15:

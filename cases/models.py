@@ -2,6 +2,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
+from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
 from . import codes
@@ -409,3 +410,232 @@ class TimescaleMark(models.Model):
 
     def __str__(self):
         return f"{self.label} ({self.get_state_display()}, due {self.due_on:%d/%m/%Y})"
+
+
+class BreakGlassGrant(models.Model):
+    """Emergency access to a child outside the user's scope, for a limited time.
+
+    The reason is given up front; the child's workers and the managers are told,
+    and a manager reviews every grant afterwards.
+    """
+
+    class Outcome(models.TextChoices):
+        APPROPRIATE = "appropriate", "Appropriate"
+        NOT_APPROPRIATE = "not_appropriate", "Not appropriate"
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="breakglass_grants",
+    )
+    child = models.ForeignKey(
+        Child, on_delete=models.CASCADE, related_name="breakglass_grants"
+    )
+    reason = models.TextField()
+    granted_at = models.DateTimeField()
+    expires_at = models.DateTimeField()
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    reviewed_at = models.DateTimeField(null=True, blank=True)
+    outcome = models.CharField(max_length=20, choices=Outcome.choices, blank=True)
+    review_note = models.TextField(blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-granted_at", "-id"]
+        verbose_name = "emergency access grant"
+        indexes = [
+            models.Index(fields=["user", "child", "expires_at"]),
+            models.Index(fields=["reviewed_at", "-granted_at"]),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(expires_at__gt=F("granted_at")),
+                name="breakglass_expires_after_grant",
+            ),
+            models.CheckConstraint(
+                condition=(
+                    Q(reviewed_at__isnull=True, outcome="")
+                    | (Q(reviewed_at__isnull=False) & ~Q(outcome=""))
+                ),
+                name="breakglass_review_has_outcome",
+            ),
+        ]
+        permissions = [
+            ("request_breakglass", "Can ask for emergency access to a child"),
+            ("review_breakglass", "Can review emergency access grants"),
+        ]
+
+    def __str__(self):
+        return f"Emergency access by {self.user} to child #{self.child_id}"
+
+    @property
+    def is_active(self) -> bool:
+        return self.expires_at > timezone.now()
+
+    @property
+    def was_appropriate(self) -> bool:
+        return self.outcome == self.Outcome.APPROPRIATE
+
+
+# --- retention and disposal (cases.retention) --------------------------------------
+
+
+class LegalHold(models.Model):
+    """A hold that stops a record being disposed of, until lifted with a reason.
+
+    The record is named by its registered type (cases.retention) and id, so any
+    app's records can be held without this app importing them.
+    """
+
+    record_type = models.CharField(max_length=40)
+    object_id = models.PositiveBigIntegerField()
+    reason = models.CharField(max_length=500)
+    placed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    placed_at = models.DateTimeField(auto_now_add=True)
+    lifted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    lifted_at = models.DateTimeField(null=True, blank=True)
+    lift_reason = models.CharField(max_length=500, blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-placed_at", "-id"]
+        indexes = [models.Index(fields=["record_type", "object_id"])]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["record_type", "object_id"],
+                condition=Q(lifted_at__isnull=True),
+                name="cases_one_active_hold_per_record",
+            ),
+            models.CheckConstraint(
+                condition=Q(lifted_at__isnull=True) | ~Q(lift_reason=""),
+                name="cases_hold_lift_has_reason",
+            ),
+        ]
+        permissions = [
+            ("review_retention", "Can see the retention schedule and records due"),
+            ("dispose_record", "Can place legal holds and dispose of records due"),
+            ("manage_retention_schedule", "Can set local retention rules"),
+        ]
+
+    def __str__(self):
+        return f"Legal hold on {self.record_type} {self.object_id}"
+
+    @property
+    def is_active(self) -> bool:
+        return self.lifted_at is None
+
+
+class DisposalRecord(models.Model):
+    """The audit entry a disposal leaves: what, when, by whom and under which rule.
+
+    It holds no personal data: the record is named by its type and internal id
+    only, never by a name or a date of birth.
+    """
+
+    record_type = models.CharField(max_length=40)
+    object_id = models.PositiveBigIntegerField()
+    rule_code = models.CharField(max_length=40)
+    due_on = models.DateField()
+    disposed_at = models.DateTimeField()
+    disposed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    disposed_by_username = models.CharField(max_length=150)
+    # No legal hold (the app's own or a cases.LegalHold) was active when disposed.
+    hold_checked = models.BooleanField(default=True)
+    rows_deleted = models.PositiveIntegerField()
+    files_deleted = models.PositiveIntegerField()
+
+    class Meta:
+        ordering = ["-disposed_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["record_type", "object_id"], name="cases_disposed_once"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.record_type} {self.object_id} disposed {self.disposed_at:%d/%m/%Y}"
+
+
+class RetentionSetting(models.Model):
+    """An administrator's value, in years, for a local retention rule (basis L)."""
+
+    code = models.CharField(max_length=40, unique=True)
+    years = models.PositiveSmallIntegerField()
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["code"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(years__gte=0) & Q(years__lte=120),
+                name="retention_years_range",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.code} = {self.years} years"
+
+
+# --- background work outbox (see cases/outbox.py) ------------------------------
+
+class PendingTask(models.Model):
+    """A background job that could not be handed to the broker, kept to send later.
+
+    Every task in this project is safe to run twice, so sending a row again after
+    an uncertain failure is harmless; losing it is not.
+    """
+
+    task_name = models.CharField(max_length=200)
+    args = models.JSONField(default=list)
+    kwargs = models.JSONField(default=dict)
+    created_at = models.DateTimeField(auto_now_add=True)
+    attempts = models.PositiveIntegerField(default=0)
+    last_error = models.CharField(max_length=500, blank=True)
+    relayed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        indexes = [
+            models.Index(
+                fields=["created_at"],
+                condition=models.Q(relayed_at__isnull=True),
+                name="pendingtask_waiting_idx",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.task_name}{tuple(self.args)}"
+
+
+class WorkerHeartbeat(models.Model):
+    """When the background worker last ran the outbox relay (one row per name)."""
+
+    name = models.CharField(max_length=50, primary_key=True)
+    seen_at = models.DateTimeField()
+
+    def __str__(self):
+        return f"{self.name} at {self.seen_at:%Y-%m-%d %H:%M}"

@@ -8,6 +8,7 @@ from itertools import groupby
 
 from django.conf import settings
 from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
+from django.utils import timezone
 
 from accounts.models import AccessLog, User
 from accounts.roles import Role
@@ -17,6 +18,7 @@ from . import timescales
 from .calendar import ClosedDays
 from .models import (
     Allocation,
+    BreakGlassGrant,
     CareEpisode,
     Child,
     CPPlanEpisode,
@@ -81,6 +83,11 @@ def child_list_visible_to(*, user: User) -> QuerySet[Child]:
         in_care = CareEpisode.objects.filter(child=OuterRef("pk"))
         on_plan = CPPlanEpisode.objects.filter(child=OuterRef("pk"))
         allocated = Allocation.objects.filter(child=OuterRef("pk"), worker=user)
+        # Emergency access (cases.breakglass): an unexpired grant opens the child
+        # to this user alone until it expires.
+        granted = BreakGlassGrant.objects.filter(
+            child=OuterRef("pk"), user=user, expires_at__gt=timezone.now()
+        )
         # An IRO also keeps the children they registered, so a new record can be
         # completed before the child's first episode or allocation is recorded.
         return Child.objects.filter(
@@ -88,6 +95,7 @@ def child_list_visible_to(*, user: User) -> QuerySet[Child]:
             | Q(Exists(on_plan))
             | Q(Exists(allocated))
             | Q(created_by=user)
+            | Q(Exists(granted))
         )
     return Child.objects.none()
 

@@ -40,3 +40,11 @@ def timescale_sweep_task(today: str | None = None) -> dict:
     day = date.fromisoformat(today) if today else timezone.localdate()
     result = sweep.sweep_all(today=day)
     return {"ran": result.ran, "due_soon": result.due_soon, "overdue": result.overdue}
+
+
+@shared_task(outbox=False)
+def pending_tasks_relay_task() -> int:
+    from . import outbox
+
+    outbox.worker_heartbeat_record()
+    return outbox.pending_tasks_relay()

@@ -332,6 +332,16 @@ RULES: dict[str, Rule] = {
             "IRO Handbook, chapter 6; local dispute resolution protocol",
         ),
         Rule(
+            "practice_alert_response",
+            "Response to a practice alert",
+            "date the alert was raised with the team manager",
+            Method.WORKING_DAYS,
+            5,
+            Basis.LOCAL,
+            "IRO Handbook, chapter 6 (informal resolution); local quality "
+            "assurance protocol",
+        ),
+        Rule(
             "pep_initial",
             "Personal Education Plan initiated",
             "date the child became looked after",

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import views, views_breakglass, views_retention
 
 app_name = "cases"
 
@@ -65,6 +65,21 @@ urlpatterns = [
         name="person-delete",
     ),
     path(
+        "children/<int:pk>/emergency-access/",
+        views_breakglass.BreakGlassRequestView.as_view(),
+        name="breakglass-request",
+    ),
+    path(
+        "children/emergency-access/",
+        views_breakglass.BreakGlassQueueView.as_view(),
+        name="breakglass-queue",
+    ),
+    path(
+        "children/emergency-access/<int:pk>/review/",
+        views_breakglass.BreakGlassReviewView.as_view(),
+        name="breakglass-review",
+    ),
+    path(
         "timescales/",
         views.TimescaleCalculatorView.as_view(),
         name="timescale-calculator",
@@ -78,5 +93,38 @@ urlpatterns = [
         "timescales/closures/<int:pk>/delete/",
         views.ClosureDayDeleteView.as_view(),
         name="closure-delete",
+    ),
+]
+
+urlpatterns += [
+    path(
+        "retention/",
+        views_retention.RetentionReviewView.as_view(),
+        name="retention-review",
+    ),
+    path(
+        "retention/schedule/",
+        views_retention.RetentionScheduleView.as_view(),
+        name="retention-schedule",
+    ),
+    path(
+        "retention/disposals/",
+        views_retention.DisposalRecordListView.as_view(),
+        name="disposal-list",
+    ),
+    path(
+        "retention/<slug:record_type>/<int:object_id>/hold/",
+        views_retention.LegalHoldPlaceView.as_view(),
+        name="legal-hold-place",
+    ),
+    path(
+        "retention/<slug:record_type>/<int:object_id>/dispose/",
+        views_retention.RecordDisposeView.as_view(),
+        name="record-dispose",
+    ),
+    path(
+        "retention/holds/<int:pk>/lift/",
+        views_retention.LegalHoldLiftView.as_view(),
+        name="legal-hold-lift",
     ),
 ]

@@ -15,7 +15,8 @@ from accounts.responses import out_of_scope_response
 from accounts.roles import Role
 from accounts.services import access_log_record
 
-from . import selectors, services, timescales
+from . import breakglass, selectors, services, timescales
+from .concurrency import VersionCheckedFormMixin
 from .errors import DomainError
 from .forms import (
     AllocationForm,
@@ -61,20 +62,50 @@ class ChildScopedMixin(LoginRequiredMixin, PermissionRequiredMixin):
         except Child.DoesNotExist:
             return None
 
+    @cached_property
+    def breakglass_grant(self):
+        """The emergency access grant this page is opened under, if any."""
+        return breakglass.breakglass_grant_active(
+            user=self.request.user, child_id=self.child.pk
+        )
+
     def dispatch(self, request, *args, **kwargs):
         # Scope first: a record the user may not see answers 404 (and is logged)
         # whatever the action; an action the role may not take on a visible record
         # answers 403.
         if request.user.is_authenticated and self.child is None:
-            return out_of_scope_response(
-                request, model=Child, object_id=self.kwargs[self.child_pk_kwarg]
+            return child_out_of_scope_response(
+                request, child_id=self.kwargs[self.child_pk_kwarg]
+            )
+        if request.user.is_authenticated and self.breakglass_grant is not None:
+            breakglass.breakglass_access_record(
+                grant=self.breakglass_grant, request=request, child=self.child
             )
         return super().dispatch(request, *args, **kwargs)
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["child"] = self.child
+        context["breakglass_grant"] = self.breakglass_grant
         return context
+
+
+def child_out_of_scope_response(request, *, child_id):
+    """A logged 404; one who may ask for emergency access is offered the way.
+
+    The offer is the same whether or not such a child exists, so the page tells
+    nobody which record numbers are real.
+    """
+    response = out_of_scope_response(request, model=Child, object_id=child_id)
+    if breakglass.is_eligible(user=request.user):
+        response.template_name = "cases/child_out_of_scope.html"
+        response.context_data = {
+            "breakglass_url": reverse(
+                "cases:breakglass-request", kwargs={"pk": child_id}
+            ),
+            "grant_hours": breakglass.grant_hours(),
+        }
+    return response
 
 
 class ServiceFormView(FormView):
@@ -193,7 +224,7 @@ class ChildAuditView(ChildScopedMixin, TemplateView):
         return context
 
 
-class ChildUpdateView(ChildScopedMixin, ServiceFormView):
+class ChildUpdateView(VersionCheckedFormMixin, ChildScopedMixin, ServiceFormView):
     permission_required = "cases.change_child"
     form_class = ChildForm
     title = "Edit identity and needs"
@@ -204,6 +235,9 @@ class ChildUpdateView(ChildScopedMixin, ServiceFormView):
             **super().get_form_kwargs(),
             "instance": Child.objects.get(pk=self.child.pk),
         }
+
+    def get_versioned_record(self):
+        return self.child
 
     def call_service(self, form):
         services.child_update(
@@ -249,6 +283,9 @@ class ChildRecordFormView(ChildScopedMixin, ServiceFormView):
         """Return a fresh copy of the row for a ModelForm to edit."""
         return type(self.record).objects.get(pk=self.record.pk)
 
+    def get_versioned_record(self):
+        return self.record
+
     def get_success_url(self):
         return self.child.get_absolute_url()
 
@@ -265,7 +302,7 @@ class CareEpisodeCreateView(ChildRecordFormView):
         )
 
 
-class CareEpisodeUpdateView(ChildRecordFormView):
+class CareEpisodeUpdateView(VersionCheckedFormMixin, ChildRecordFormView):
     permission_required = "cases.change_child_episodes"
     form_class = CareEpisodeEditForm
     title = "Correct a care episode"
@@ -306,7 +343,7 @@ class CPPlanCreateView(ChildRecordFormView):
         )
 
 
-class CPPlanUpdateView(ChildRecordFormView):
+class CPPlanUpdateView(VersionCheckedFormMixin, ChildRecordFormView):
     permission_required = "cases.change_child_episodes"
     form_class = CPPlanEditForm
     title = "Correct a child protection plan"
@@ -359,7 +396,7 @@ class KeyPersonCreateView(ChildRecordFormView):
         )
 
 
-class KeyPersonUpdateView(ChildRecordFormView):
+class KeyPersonUpdateView(VersionCheckedFormMixin, ChildRecordFormView):
     permission_required = "cases.change_key_people"
     form_class = KeyPersonForm
     title = "Edit a key person"

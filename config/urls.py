@@ -15,3 +15,6 @@ urlpatterns = [
     path("reporting/", include("reporting.urls")),
     path("admin/", admin.site.urls),
 ]
+
+# A lost database answers 503 with a retry hint instead of the generic 500 page.
+handler500 = "cases.error_pages.server_error"

@@ -1002,3 +1002,293 @@ def allegation_mark_sources(*, today: date):
             )
         )
     return sources
+
+
+# --- managers' dashboard indicators (DOMAIN.md 4.1) ---------------------------------
+
+
+@dataclass(frozen=True)
+class LadoIndicator:
+    """One LADO timeliness indicator: which allegations count, on which date they
+    fall in a period, and when one is in time. The LADO officer is the person
+    responsible for it on the dashboard."""
+
+    code: str
+    title: str
+    definition: str
+    scope: Q
+    date_field: str
+    met: Q
+
+
+_RESOLVED = Q(decision=codes.Decision.THRESHOLD_MET, closed_on__isnull=False)
+
+LADO_INDICATORS: dict[str, LadoIndicator] = {
+    i.code: i
+    for i in (
+        LadoIndicator(
+            "lado_decision",
+            "LADO decisions within 1 working day",
+            "Contacts received by the LADO in the period whose initial consideration "
+            "(the first response) was made on or before the next working day "
+            "(rule lado_decision), as a share of all contacts received in the "
+            "period. A contact not yet considered counts as late.",
+            Q(),
+            "received_on",
+            Q(first_response_on__lte=F("decision_due_on")),
+        ),
+        LadoIndicator(
+            "lado_1_month",
+            "LADO allegations resolved within 1 month",
+            "Allegations meeting the harm test closed in the period whose closure "
+            "came within 1 calendar month of the referral being received (rule "
+            "lado_1_month; KCSIE target 80%), as a share of all such allegations "
+            "closed in the period.",
+            _RESOLVED,
+            "closed_on",
+            Q(closed_on__lte=F("one_month_due_on")),
+        ),
+        LadoIndicator(
+            "lado_3_months",
+            "LADO allegations resolved within 3 months",
+            "Allegations meeting the harm test closed in the period whose closure "
+            "came within 3 calendar months of the referral (rule lado_3_months; "
+            "target 90%), as a share of all such allegations closed in the period.",
+            _RESOLVED,
+            "closed_on",
+            Q(closed_on__lte=F("three_months_due_on")),
+        ),
+        LadoIndicator(
+            "lado_12_months",
+            "LADO allegations resolved within 12 months",
+            "Allegations meeting the harm test closed in the period whose closure "
+            "came within 12 calendar months of the referral (rule lado_12_months; "
+            "all but the most exceptional), as a share of all such allegations "
+            "closed in the period.",
+            _RESOLVED,
+            "closed_on",
+            Q(closed_on__lte=F("twelve_months_due_on")),
+        ),
+    )
+}
+
+
+def _lado_indicator_queryset(
+    indicator: LadoIndicator,
+    *,
+    start: date,
+    end: date,
+    officer_id: int | None = None,
+    team_id: int | None = None,
+) -> QuerySet[Allegation]:
+    allegations = Allegation.objects.filter(
+        indicator.scope, **{f"{indicator.date_field}__range": (start, end)}
+    )
+    if officer_id:
+        allegations = allegations.filter(lado_officer_id=officer_id)
+    if team_id:
+        allegations = allegations.filter(lado_officer__team_id=team_id)
+    return allegations
+
+
+def lado_indicator_totals(
+    code: str, *, start: date, end: date, officer_id=None, team_id=None
+) -> tuple[int, int]:
+    """Return (in time, all) for a LADO indicator over a period, in one query."""
+    indicator = LADO_INDICATORS[code]
+    totals = _lado_indicator_queryset(
+        indicator, start=start, end=end, officer_id=officer_id, team_id=team_id
+    ).aggregate(met=Count("id", filter=indicator.met), total=Count("id"))
+    return totals["met"], totals["total"]
+
+
+def lado_indicator_trend(
+    code: str, *, start: date, end: date, officer_id=None, team_id=None
+) -> dict[date, tuple[int, int]]:
+    """Return {first day of month: (in time, all)} over a period, in one query."""
+    from django.db.models.functions import TruncMonth
+
+    indicator = LADO_INDICATORS[code]
+    rows = (
+        _lado_indicator_queryset(
+            indicator, start=start, end=end, officer_id=officer_id, team_id=team_id
+        )
+        .annotate(month=TruncMonth(indicator.date_field))
+        .order_by()
+        .values("month")
+        .annotate(met=Count("id", filter=indicator.met), total=Count("id"))
+        .values_list("month", "met", "total")
+    )
+    return {month: (met, total) for month, met, total in rows}
+
+
+def lado_indicator_months(code: str):
+    """Return (first day of month, LADO officer id, in time, all) over all history,
+    in one query: the rows the nightly dashboard summary stores."""
+    from django.db.models.functions import TruncMonth
+
+    indicator = LADO_INDICATORS[code]
+    return (
+        Allegation.objects.filter(
+            indicator.scope, **{f"{indicator.date_field}__isnull": False}
+        )
+        .annotate(month=TruncMonth(indicator.date_field))
+        .order_by()
+        .values("month", "lado_officer_id")
+        .annotate(met=Count("id", filter=indicator.met), total=Count("id"))
+        .values_list("month", "lado_officer_id", "met", "total")
+    )
+
+
+def lado_indicator_rows(
+    code: str, *, start: date, end: date, officer_id=None, team_id=None
+) -> QuerySet[Allegation]:
+    """Return the allegations behind a LADO indicator, with whether each was in
+    time (`is_in_time`), oldest first."""
+    indicator = LADO_INDICATORS[code]
+    return (
+        _lado_indicator_queryset(
+            indicator, start=start, end=end, officer_id=officer_id, team_id=team_id
+        )
+        .annotate(
+            is_in_time=Case(
+                When(indicator.met, then=Value(True)),
+                default=Value(False),
+                output_field=BooleanField(),
+            )
+        )
+        .select_related("lado_officer")
+        .order_by(indicator.date_field, "id")
+    )
+
+
+def lado_officer_choices() -> QuerySet[User]:
+    """Return the active users who hold the LADO role."""
+    from accounts.selectors import user_list_with_role
+
+    return user_list_with_role(role=Role.LADO)
+
+
+# --- the LADO annual report (DOMAIN.md 4.3) -------------------------------------------
+
+
+@dataclass
+class LadoAnnualExtras:
+    """Annual-report counts that lado_figures does not give."""
+
+    by_category: list[Tally] = field(default_factory=list)
+    by_subject_age: list[Tally] = field(default_factory=list)
+    by_interim_measure: list[Tally] = field(default_factory=list)
+    by_police_outcome: list[Tally] = field(default_factory=list)
+    by_meeting_kind: list[Tally] = field(default_factory=list)
+    by_child_gender: list[Tally] = field(default_factory=list)
+    police_involved: int = 0
+    section47_involved: int = 0
+    children_involved: int = 0
+    open_at_end: int = 0
+
+
+# (label, youngest, oldest): the adult's age, as the year of the referral less
+# the year of birth.
+SUBJECT_AGE_BANDS = (
+    ("Under 25", 0, 24),
+    ("25 to 34", 25, 34),
+    ("35 to 44", 35, 44),
+    ("45 to 54", 45, 54),
+    ("55 and over", 55, 200),
+)
+
+
+def lado_annual_extras(*, start: date, end: date) -> LadoAnnualExtras:
+    """Return the LADO annual report's further breakdowns of the referrals received
+    between `start` and `end` (category, the adult's age band, interim measures,
+    police involvement and outcomes, children involved) and of the meetings held:
+    four aggregate queries whatever the number of allegations."""
+    from django.db.models import ExpressionWrapper as Wrapper
+    from django.db.models import IntegerField
+    from django.db.models.functions import ExtractYear
+
+    referrals = Allegation.objects.filter(_REFERRAL, received_on__range=(start, end))
+    police_outcomes = [("", "Not recorded"), *codes.PoliceOutcome.choices]
+    # Every breakdown of the referrals as filtered counts of one scan:
+    # (prefix, field, choices).
+    split = (
+        ("category", "category", codes.Category.choices),
+        ("interim", "interim_measure", codes.InterimMeasure.choices),
+    )
+    counts = {
+        f"{prefix}_{i}": Count("id", filter=Q(**{field_name: value}))
+        for prefix, field_name, choices in split
+        for i, (value, _) in enumerate(choices)
+    }
+    counts |= {
+        f"police_{i}": Count("id", filter=Q(police_involved=True, police_outcome=value))
+        for i, (value, _) in enumerate(police_outcomes)
+    }
+    # The year of the referral less the year of birth: the bands are ten years
+    # wide, and a year's precision is what the annual report asks for.
+    age = Wrapper(
+        ExtractYear("received_on") - ExtractYear("subject_date_of_birth"),
+        output_field=IntegerField(),
+    )
+    counts |= {
+        f"age_{i}": Count("id", filter=Q(age__gte=low, age__lte=high))
+        for i, (_, low, high) in enumerate(SUBJECT_AGE_BANDS)
+    }
+    totals = referrals.annotate(age=age).aggregate(
+        age_unknown=Count("id", filter=Q(subject_date_of_birth__isnull=True)),
+        police=Count("id", filter=Q(police_involved=True)),
+        s47=Count("id", filter=Q(section47_involved=True)),
+        **counts,
+    )
+    extras = LadoAnnualExtras(
+        police_involved=totals["police"], section47_involved=totals["s47"]
+    )
+    extras.by_category, extras.by_interim_measure = (
+        [
+            Tally(value, label, totals[f"{prefix}_{i}"])
+            for i, (value, label) in enumerate(choices)
+        ]
+        for prefix, _, choices in split
+    )
+    extras.by_police_outcome = [
+        Tally(value, label, totals[f"police_{i}"])
+        for i, (value, label) in enumerate(police_outcomes)
+    ]
+    extras.by_subject_age = [
+        Tally(f"band_{i}", label, totals[f"age_{i}"])
+        for i, (label, _, _) in enumerate(SUBJECT_AGE_BANDS)
+    ]
+    extras.by_subject_age.append(
+        Tally("unknown", "Date of birth not known", totals["age_unknown"])
+    )
+    genders = [*InvolvedChild._meta.get_field("gender").choices, ("", "Not recorded")]
+    children = InvolvedChild.objects.filter(allegation__in=referrals).aggregate(
+        total=Count("id"),
+        **{
+            f"gender_{i}": Count("id", filter=Q(gender=value))
+            for i, (value, _) in enumerate(genders)
+        },
+    )
+    extras.children_involved = children["total"]
+    extras.by_child_gender = [
+        Tally(value, label, children[f"gender_{i}"])
+        for i, (value, label) in enumerate(genders)
+    ]
+    held = dict(
+        AllegationMeeting.objects.filter(held_on__range=(start, end))
+        .order_by()
+        .values("kind")
+        .annotate(n=Count("id"))
+        .values_list("kind", "n")
+    )
+    extras.by_meeting_kind = [
+        Tally(value, label, held.get(value, 0))
+        for value, label in codes.MeetingKind.choices
+    ]
+    extras.open_at_end = (
+        Allegation.objects.filter(_REFERRAL, received_on__lte=end)
+        .filter(Q(closed_on__isnull=True) | Q(closed_on__gt=end))
+        .count()
+    )
+    return extras

@@ -22,6 +22,7 @@ from django.views.generic import ListView, TemplateView, View
 from accounts.models import AccessLog
 from accounts.responses import out_of_scope_response
 from accounts.services import access_log_record
+from cases.concurrency import VersionCheckedFormMixin
 from cases.errors import DomainError
 from cases.selectors import clock_get
 from cases.views import ServiceFormView
@@ -271,10 +272,13 @@ class AllegationDetailView(AllegationScopedMixin, TemplateView):
         return context
 
 
-class AllegationUpdateView(AllegationFormView):
+class AllegationUpdateView(VersionCheckedFormMixin, AllegationFormView):
     form_class = ReferralForm
     title = "Correct the referral"
     success_message = "Referral updated."
+
+    def get_versioned_record(self):
+        return self.allegation
 
     def get_form_kwargs(self):
         return {
@@ -423,10 +427,13 @@ class MeetingDetailView(MeetingMixin, AllegationScopedMixin, TemplateView):
         return context
 
 
-class MeetingUpdateView(MeetingMixin, AllegationFormView):
+class MeetingUpdateView(VersionCheckedFormMixin, MeetingMixin, AllegationFormView):
     form_class = MeetingForm
     title = "Edit the meeting and its minutes"
     success_message = "Meeting updated."
+
+    def get_versioned_record(self):
+        return self.meeting
 
     def get_form_kwargs(self):
         kwargs = super().get_form_kwargs()
@@ -530,7 +537,7 @@ class MinutesPdfView(MinutesMixin, AllegationScopedMixin, View):
         )
         response = HttpResponse(pdf, content_type="application/pdf")
         response["Content-Disposition"] = (
-            f'inline; filename="{self.allegation.reference}-minutes-'
+            f'attachment; filename="{self.allegation.reference}-minutes-'
             f'v{self.minutes.version}.pdf"'
         )
         return response

@@ -9,6 +9,8 @@ class MeetingsConfig(AppConfig):
     nav_items = (
         ("meetings.view_meeting", "meetings:cp-list", "Child protection"),
         ("meetings.take_minutes", "meetings:minutes-list", "My minutes"),
+        ("meetings.raise_practice_alerts", "meetings:alert-list", "Practice alerts"),
+        ("meetings.record_qa", "meetings:quality-check-list", "Quality assurance"),
     )
 
     def ready(self):
@@ -18,3 +20,11 @@ class MeetingsConfig(AppConfig):
 
         demo_extension_register(demo_meetings_add)
         demo_extension_register(demo_cp_add)
+
+        from .demo_alerts import demo_alerts_add
+
+        demo_extension_register(demo_alerts_add)
+
+        from .demo_quality import demo_quality_add
+
+        demo_extension_register(demo_quality_add)

@@ -15,3 +15,9 @@ def meetings_sweep(today: date):
         *selectors.dispute_mark_sources(today=today),
         *selectors.action_mark_sources(today=today),
     ]
+
+
+@register
+def practice_alerts_sweep(today: date):
+    """Return practice alerts awaiting their response (practice_alert_response)."""
+    return selectors.alert_mark_sources(today=today)

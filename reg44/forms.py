@@ -192,6 +192,23 @@ class AssignmentEndForm(forms.Form):
 # --- visits --------------------------------------------------------------------------
 
 
+# Visits are recorded from the regulations' start to a year or two ahead; a date
+# outside that is a typing mistake (and year 1 cannot be converted to local time).
+_VISIT_YEARS = (2000, 2100)
+
+
+def _visit_at_checked(form, data):
+    """Add an error and return None for a visit date outside _VISIT_YEARS."""
+    visit_at = data.get("visit_at")
+    if visit_at and not _VISIT_YEARS[0] <= visit_at.year <= _VISIT_YEARS[1]:
+        form.add_error(
+            "visit_at",
+            f"Enter a visit date between {_VISIT_YEARS[0]} and {_VISIT_YEARS[1]}.",
+        )
+        return None
+    return visit_at
+
+
 def _for_month(visit_at, late: bool):
     months = schedule.months_ending(timezone.localdate(visit_at), 2)
     return months[0] if late else months[1]
@@ -221,7 +238,7 @@ class VisitBookForm(forms.Form):
 
     def clean(self):
         data = super().clean()
-        if data.get("visit_at"):
+        if _visit_at_checked(self, data):
             data["for_month"] = _for_month(
                 data["visit_at"], data.get("is_late_for_previous_month", False)
             )
@@ -376,7 +393,7 @@ class VisitRecordForm(forms.ModelForm):
             and not data.get("conflict_details", "").strip()
         ):
             self.add_error("conflict_details", "Describe the conflict of interest.")
-        if data.get("visit_at"):
+        if _visit_at_checked(self, data):
             data["for_month"] = _for_month(
                 data["visit_at"], data.get("is_late_for_previous_month", False)
             )

@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import json
 from collections import defaultdict
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
@@ -1019,3 +1020,276 @@ def reg44_mark_sources(*, today: date, clock: Clock):
             ),
         ),
     ]
+
+
+# --- managers' dashboard indicators (DOMAIN.md 4.1) ---------------------------------
+
+
+@dataclass(frozen=True)
+class Reg44Indicator:
+    code: str
+    title: str
+    definition: str
+
+
+REG44_INDICATORS: dict[str, Reg44Indicator] = {
+    i.code: i
+    for i in (
+        Reg44Indicator(
+            "reg44_visits",
+            "Regulation 44: homes visited each month",
+            "For each calendar month in the period that has ended, the homes "
+            "registered for the whole month that had an independent person's visit "
+            "on or before the month's last day (Children's Homes Regulations 2015 "
+            "reg 44(1), rule reg44_visit), as a share of all such homes. Counted "
+            "from the first month with a visit recorded here. Each home-month "
+            "belongs to the visitor assigned to the home that month (else the "
+            "visitor who went).",
+        ),
+        Reg44Indicator(
+            "reg44_reports",
+            "Regulation 44: reports sent on time",
+            "Reports of visits made for months in the period whose report was sent "
+            "on or before its deadline (the last day of the month after the visit: "
+            "local rule reg44_report), as a share of all such reports already sent "
+            "or already past their deadline. A report past its deadline and not "
+            "sent counts as late.",
+        ),
+    )
+}
+
+
+@dataclass(frozen=True)
+class HomeMonth:
+    """One home that needed a visit in one calendar month, and how it was met."""
+
+    home_id: int
+    home_name: str
+    urn: str
+    month: date
+    due_on: date
+    visitor_id: int | None
+    visitor_name: str
+    team_id: int | None
+    visited_on: date | None
+
+    @property
+    def is_in_time(self) -> bool:
+        return self.visited_on is not None and self.visited_on <= self.due_on
+
+
+def _reg44_last_ended_month(clock: Clock, today: date) -> date:
+    month = schedule.month_start(today)
+    if clock.due("reg44_visit", month).due < today:
+        return month
+    return timescales.add_months(month, -1)
+
+
+def home_months_required(
+    *,
+    clock: Clock,
+    today: date,
+    start: date | None = None,
+    end: date | None = None,
+    visitor_id: int | None = None,
+    team_id: int | None = None,
+) -> Iterator[HomeMonth]:
+    """Yield every home-month that needed a visit (reg 44(1)) in the ended months
+    from `start`'s to `end`'s (all history by default, from the first month with
+    a visit recorded), by month then home name, with the responsible visitor and
+    the first visit. Four queries, then one per month reached; rows are made
+    as they are taken, so a page of them reads only the months it shows."""
+    first = Visit.objects.aggregate(first=Min("for_month"))["first"]
+    if first is None:
+        return
+    last = _reg44_last_ended_month(clock, today)
+    if start is not None:
+        first = max(first, schedule.month_start(start))
+    if end is not None:
+        last = min(last, schedule.month_start(end))
+    months = []
+    month = first
+    while month <= last:
+        months.append(month)
+        month = timescales.add_months(month, 1)
+    if not months:
+        return
+    dues = {month: clock.due("reg44_visit", month).due for month in months}
+    window_assignments = VisitorAssignment.objects.filter(
+        started_on__lte=dues[months[-1]]
+    ).filter(Q(ended_on__isnull=True) | Q(ended_on__gte=months[0]))
+    window_visits = Visit.objects.filter(
+        status__in=VISITED, for_month__range=(months[0], months[-1])
+    )
+    homes = Home.objects.all()
+    if visitor_id or team_id:
+        # Only homes this visitor (or team) was assigned to or visited can
+        # hold one of their home-months.
+        person = (
+            {"visitor_id": visitor_id} if visitor_id else {"visitor__team_id": team_id}
+        )
+        homes = homes.filter(
+            Q(pk__in=window_assignments.filter(**person).values("home_id"))
+            | Q(pk__in=window_visits.filter(**person).values("home_id"))
+        )
+    homes = list(
+        homes.order_by("name", "id").values_list(
+            "pk", "name", "urn", "registered_on", "closed_on"
+        )
+    )
+    assignments = defaultdict(list)
+    for home_id, visitor, started_on, ended_on in window_assignments.order_by(
+        "-started_on", "-id"
+    ).values_list("home_id", "visitor_id", "started_on", "ended_on"):
+        assignments[home_id].append((visitor, started_on, ended_on))
+    people = {
+        pk: (f"{first_name} {last_name}".strip() or username, team)
+        for pk, first_name, last_name, username, team in User.objects.filter(
+            Q(pk__in=window_assignments.values("visitor_id"))
+            | Q(pk__in=window_visits.values("visitor_id"))
+        ).values_list("pk", "first_name", "last_name", "username", "team_id")
+    }
+    for month in months:
+        due_on = dues[month]
+        # One month's first visits at a time: a page of the list reads one
+        # month, an export or the nightly summary one query per month.
+        visits = {
+            home_id: (visited_on, visitor)
+            for home_id, visited_on, visitor in window_visits.filter(for_month=month)
+            .order_by()
+            .values("home_id")
+            .annotate(first=Min("visit_on"), visitor=Min("visitor_id"))
+            .values_list("home_id", "first", "visitor")
+        }
+        for home_id, name, urn, registered_on, closed_on in homes:
+            if not schedule.month_required(
+                month=month,
+                month_end=due_on,
+                registered_on=registered_on,
+                closed_on=closed_on,
+            ):
+                continue
+            visited_on, went = visits.get(home_id, (None, None))
+            visitor = next(
+                (
+                    v
+                    for v, started_on, ended_on in assignments[home_id]
+                    if started_on <= due_on and (ended_on is None or ended_on >= month)
+                ),
+                went,
+            )
+            visitor_name, team = people.get(visitor, ("", None))
+            if (visitor_id and visitor != visitor_id) or (team_id and team != team_id):
+                continue
+            yield HomeMonth(
+                home_id,
+                name,
+                urn,
+                month,
+                due_on,
+                visitor,
+                visitor_name,
+                team,
+                visited_on,
+            )
+
+
+def _report_queryset(
+    *, today: date, start=None, end=None, visitor_id=None, team_id=None
+) -> QuerySet[Visit]:
+    visits = Visit.objects.filter(
+        Q(report_due_on__lt=today) | Q(report_sent_on__isnull=False),
+        status__in=VISITED,
+        report_due_on__isnull=False,
+    )
+    if start is not None:
+        visits = visits.filter(for_month__range=(schedule.month_start(start), end))
+    if visitor_id:
+        visits = visits.filter(visitor_id=visitor_id)
+    if team_id:
+        visits = visits.filter(visitor__team_id=team_id)
+    return visits
+
+
+_REPORT_IN_TIME = Q(report_sent_on__lte=F("report_due_on"))
+
+
+def reg44_indicator_months(
+    code: str, *, clock: Clock, today: date
+) -> list[tuple[date, int | None, int, int]]:
+    """Return (month, visitor id, in time, all) over all history: the rows the
+    nightly dashboard summary stores."""
+    if code == "reg44_reports":
+        return list(
+            _report_queryset(today=today)
+            .order_by()
+            .values("for_month", "visitor_id")
+            .annotate(met=Count("id", filter=_REPORT_IN_TIME), total=Count("id"))
+            .values_list("for_month", "visitor_id", "met", "total")
+        )
+    counted: dict[tuple, list[int]] = defaultdict(lambda: [0, 0])
+    for row in home_months_required(clock=clock, today=today):
+        tally = counted[(row.month, row.visitor_id)]
+        tally[0] += row.is_in_time
+        tally[1] += 1
+    return [(m, v, met, total) for (m, v), (met, total) in counted.items()]
+
+
+def reg44_indicator_trend(
+    code: str,
+    *,
+    start: date,
+    end: date,
+    clock: Clock,
+    today: date,
+    visitor_id=None,
+    team_id=None,
+) -> dict[date, tuple[int, int]]:
+    """Return {first day of month: (in time, all)} over a period."""
+    scope = {"visitor_id": visitor_id, "team_id": team_id}
+    if code == "reg44_reports":
+        rows = (
+            _report_queryset(today=today, start=start, end=end, **scope)
+            .order_by()
+            .values("for_month")
+            .annotate(met=Count("id", filter=_REPORT_IN_TIME), total=Count("id"))
+            .values_list("for_month", "met", "total")
+        )
+        return {month: (met, total) for month, met, total in rows}
+    counted: dict[date, list[int]] = defaultdict(lambda: [0, 0])
+    for row in home_months_required(
+        clock=clock, today=today, start=start, end=end, **scope
+    ):
+        counted[row.month][0] += row.is_in_time
+        counted[row.month][1] += 1
+    return {month: (met, total) for month, (met, total) in counted.items()}
+
+
+def reg44_indicator_totals(code: str, **kwargs) -> tuple[int, int]:
+    """Return (in time, all) for a Reg 44 indicator over a period (months whose
+    first day falls in it)."""
+    trend = reg44_indicator_trend(code, **kwargs)
+    return sum(m for m, _ in trend.values()), sum(t for _, t in trend.values())
+
+
+def reg44_report_rows(
+    *, start: date, end: date, today: date, visitor_id=None, team_id=None
+) -> QuerySet[Visit]:
+    """Return the visits behind the reports-on-time indicator, with whether each
+    report was sent in time (`is_in_time`), oldest first."""
+    from django.db.models import BooleanField, Case, Value, When
+
+    return (
+        _report_queryset(
+            today=today, start=start, end=end, visitor_id=visitor_id, team_id=team_id
+        )
+        .annotate(
+            is_in_time=Case(
+                When(_REPORT_IN_TIME, then=Value(True)),
+                default=Value(False),
+                output_field=BooleanField(),
+            )
+        )
+        .select_related("home", "visitor")
+        .order_by("for_month", "visit_on", "id")
+    )

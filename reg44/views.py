@@ -22,6 +22,7 @@ from django.views.generic import FormView, TemplateView, View
 from accounts.models import AccessLog
 from accounts.responses import out_of_scope_response
 from accounts.services import access_log_record
+from cases.concurrency import VersionCheckedFormMixin
 from cases.errors import DomainError
 from cases.selectors import clock_get
 from cases.views import ServiceFormView
@@ -443,10 +444,13 @@ class VisitFormView(VisitScopedMixin, ServiceFormView):
         return self.visit.get_absolute_url()
 
 
-class VisitUpdateView(VisitFormView):
+class VisitUpdateView(VersionCheckedFormMixin, VisitFormView):
     form_class = VisitRecordForm
     title = "Record the visit"
     success_message = "Visit record saved."
+
+    def get_versioned_record(self):
+        return self.visit
 
     def get_form_kwargs(self):
         return {
@@ -486,9 +490,14 @@ class RecommendationCreateView(VisitFormView):
         )
 
 
-class RecommendationUpdateView(RecommendationRowMixin, VisitFormView):
+class RecommendationUpdateView(
+    VersionCheckedFormMixin, RecommendationRowMixin, VisitFormView
+):
     form_class = RecommendationForm
     success_message = "Recommendation saved."
+
+    def get_versioned_record(self):
+        return self.recommendation
 
     @property
     def title(self):
@@ -645,7 +654,9 @@ class ReportPdfView(ReportRowMixin, VisitScopedMixin, View):
             # Not rendered yet (its task is queued, or a demo version): the same
             # PDF, made from the fixed content for this download only.
             pdf = io.BytesIO(selectors.visit_report_pdf_bytes(report=report))
-        return FileResponse(pdf, filename=filename, content_type="application/pdf")
+        return FileResponse(
+            pdf, as_attachment=True, filename=filename, content_type="application/pdf"
+        )
 
 
 class ReportDistributeView(ReportRowMixin, VisitScopedMixin, View):

@@ -9,4 +9,5 @@ class ReportingConfig(AppConfig):
     nav_items = (
         ("cases.view_timescales", "reporting:my-work", "My work"),
         ("cases.view_dashboards", "reporting:dashboard", "Dashboard"),
+        ("lado.view_lado_figures", "reporting:annual-lado", "LADO annual report"),
     )

@@ -6,15 +6,19 @@ import calendar
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date
+from itertools import islice
 
-from django.db.models import Max, Sum
+from django.db.models import Max, Q, Sum
+from django.utils import timezone
 
 from accounts.models import User
 from cases import sweep
+from cases.selectors import clock_get
 from lado import selectors as lado_selectors
 from meetings import selectors as meetings_selectors
+from reg44 import selectors as reg44_selectors
 
-from .models import IndicatorMonth
+from .models import IndicatorMonth, ReturnCheck
 
 MY_WORK_LIMIT = 200
 
@@ -72,15 +76,67 @@ class Filters:
     end: date
     team_id: int | None = None
     chair_id: int | None = None
+    lado_officer_id: int | None = None
+    visitor_id: int | None = None
+    # The day the figures are for (Reg 44 months count once ended); the form
+    # sets it, and None means the local date now.
+    today: date | None = None
 
     def query(self) -> dict:
         """Return the filters as query-string values, for links and exports."""
         values = {"start": self.start.isoformat(), "end": self.end.isoformat()}
-        if self.team_id:
-            values["team"] = self.team_id
-        if self.chair_id:
-            values["chair"] = self.chair_id
+        for name, value in (
+            ("team", self.team_id),
+            ("chair", self.chair_id),
+            ("lado_officer", self.lado_officer_id),
+            ("visitor", self.visitor_id),
+        ):
+            if value:
+                values[name] = value
         return values
+
+    def officer_for(self, area: str) -> int | None:
+        """Return the person chosen for `area`'s indicators, or None."""
+        return getattr(self, AREA_OFFICER[area])
+
+    @property
+    def day(self) -> date:
+        return self.today or timezone.localdate()
+
+
+# area -> (heading on the dashboard, Filters field that chooses its person)
+AREAS = {
+    "meetings": "Children in Care and child protection",
+    "lado": "LADO (allegations against adults who work with children)",
+    "reg44": "Regulation 44 visits to children's homes",
+}
+AREA_OFFICER = {
+    "meetings": "chair_id",
+    "lado": "lado_officer_id",
+    "reg44": "visitor_id",
+}
+
+
+@dataclass(frozen=True)
+class Indicator:
+    code: str
+    area: str
+    title: str
+    definition: str
+
+
+def indicators() -> dict[str, Indicator]:
+    """Return every dashboard indicator by code, meetings first, then LADO, then
+    Regulation 44."""
+    found = {}
+    for area, declared in (
+        ("meetings", meetings_selectors.MEETING_INDICATORS),
+        ("lado", lado_selectors.LADO_INDICATORS),
+        ("reg44", reg44_selectors.REG44_INDICATORS),
+    ):
+        for code, i in declared.items():
+            found[code] = Indicator(code, area, i.title, i.definition)
+    return found
 
 
 @dataclass(frozen=True)
@@ -103,6 +159,7 @@ class IndicatorCard:
     total: int
     trend: list[TrendPoint]
     as_of: date | None = None  # the nightly summary's day; None when computed live
+    area: str = "meetings"
 
     @property
     def percent(self) -> float | None:
@@ -127,11 +184,67 @@ def _month_end(day: date) -> date:
     return day.replace(day=calendar.monthrange(day.year, day.month)[1])
 
 
+def _live_totals(
+    indicator: Indicator, *, filters: Filters, start: date, end: date, clock=None
+) -> tuple[int, int]:
+    """Return (in time, all) computed now from the area's own records."""
+    person, team = filters.officer_for(indicator.area), filters.team_id
+    if indicator.area == "lado":
+        return lado_selectors.lado_indicator_totals(
+            indicator.code, start=start, end=end, officer_id=person, team_id=team
+        )
+    if indicator.area == "reg44":
+        return reg44_selectors.reg44_indicator_totals(
+            indicator.code,
+            start=start,
+            end=end,
+            clock=clock or clock_get(),
+            today=filters.day,
+            visitor_id=person,
+            team_id=team,
+        )
+    return meetings_selectors.meeting_indicator_totals(
+        indicator.code, start=start, end=end, chair_id=person, team_id=team
+    )
+
+
+def _live_trend(
+    indicator: Indicator, *, filters: Filters, start: date, end: date, clock=None
+) -> dict[date, tuple[int, int]]:
+    """Return {month: (in time, all)} computed now from the area's own records."""
+    person, team = filters.officer_for(indicator.area), filters.team_id
+    if indicator.area == "lado":
+        return lado_selectors.lado_indicator_trend(
+            indicator.code, start=start, end=end, officer_id=person, team_id=team
+        )
+    if indicator.area == "reg44":
+        return reg44_selectors.reg44_indicator_trend(
+            indicator.code,
+            start=start,
+            end=end,
+            clock=clock or clock_get(),
+            today=filters.day,
+            visitor_id=person,
+            team_id=team,
+        )
+    return meetings_selectors.meeting_indicator_trend(
+        indicator.code, start=start, end=end, chair_id=person, team_id=team
+    )
+
+
 def _summary_by_month(*, filters: Filters, first: date, last: date) -> dict:
     """Return {(code, month): (in time, all)} from the nightly summary, in one query."""
     rows = IndicatorMonth.objects.filter(month__range=(first, last))
-    if filters.chair_id:
-        rows = rows.filter(chair_id=filters.chair_id)
+    chosen = {area: filters.officer_for(area) for area in AREAS}
+    if any(chosen.values()):
+        by_area = {area: [] for area in AREAS}
+        for code, indicator in indicators().items():
+            by_area[indicator.area].append(code)
+        condition = Q()
+        for area, person in chosen.items():
+            area_rows = Q(code__in=by_area[area])
+            condition |= area_rows & Q(chair_id=person) if person else area_rows
+        rows = rows.filter(condition)
     if filters.team_id:
         rows = rows.filter(chair__team_id=filters.team_id)
     rows = (
@@ -149,10 +262,11 @@ def summary_as_of() -> date | None:
 
 
 def indicator_cards(*, filters: Filters) -> list[IndicatorCard]:
-    """Return each meetings indicator over the period and its 12-month trend ending
-    with the period. Read from the nightly summary (reporting/sweep.py) in two
+    """Return each indicator over the period and its 12-month trend ending with
+    the period. Read from the nightly summary (reporting/sweep.py) in two
     queries; a period that does not start and end on month boundaries adds one
-    live query per indicator for its headline; with no summary yet, all is live."""
+    live query per meetings or LADO indicator for its headline (Regulation 44
+    indicators count whole months); with no summary yet, all is live."""
     as_of = summary_as_of()
     if as_of is None:
         return _indicator_cards_live(filters=filters)
@@ -163,48 +277,56 @@ def indicator_cards(*, filters: Filters) -> list[IndicatorCard]:
     first = min(months[0], filters.start.replace(day=1))
     summary = _summary_by_month(filters=filters, first=first, last=months[-1])
     cards = []
-    for code, indicator in meetings_selectors.MEETING_INDICATORS.items():
-        if whole_months:
+    for code, indicator in indicators().items():
+        if whole_months or indicator.area == "reg44":
+            since = filters.start.replace(day=1)
             period = [
                 v
                 for (c, month), v in summary.items()
-                if c == code and filters.start <= month <= filters.end
+                if c == code and since <= month <= filters.end
             ]
             met, total = sum(m for m, _ in period), sum(t for _, t in period)
         else:
-            met, total = meetings_selectors.meeting_indicator_totals(
-                code,
-                start=filters.start,
-                end=filters.end,
-                chair_id=filters.chair_id,
-                team_id=filters.team_id,
+            met, total = _live_totals(
+                indicator, filters=filters, start=filters.start, end=filters.end
             )
         trend = [TrendPoint(m, *summary.get((code, m), (0, 0))) for m in months]
         cards.append(
             IndicatorCard(
-                code, indicator.title, indicator.definition, met, total, trend, as_of
+                code,
+                indicator.title,
+                indicator.definition,
+                met,
+                total,
+                trend,
+                as_of,
+                indicator.area,
             )
         )
     return cards
 
 
 def _indicator_cards_live(*, filters: Filters) -> list[IndicatorCard]:
-    """Return the cards computed from the meetings: one or two aggregate queries
+    """Return the cards computed from the records: one or two aggregate queries
     per indicator (used until the first nightly sweep has run)."""
     months = trend_months(filters.end)
+    clock = clock_get()
     cards = []
-    for code, indicator in meetings_selectors.MEETING_INDICATORS.items():
-        scope = {"chair_id": filters.chair_id, "team_id": filters.team_id}
-        by_month = meetings_selectors.meeting_indicator_trend(
-            code, start=months[0], end=filters.end, **scope
+    for code, indicator in indicators().items():
+        by_month = _live_trend(
+            indicator, filters=filters, start=months[0], end=filters.end, clock=clock
         )
         if filters.start == months[0]:
             # The period is the trend's 12 months: its totals are the trend's sum.
             met = sum(m for m, _ in by_month.values())
             total = sum(t for _, t in by_month.values())
         else:
-            met, total = meetings_selectors.meeting_indicator_totals(
-                code, start=filters.start, end=filters.end, **scope
+            met, total = _live_totals(
+                indicator,
+                filters=filters,
+                start=filters.start,
+                end=filters.end,
+                clock=clock,
             )
         cards.append(
             IndicatorCard(
@@ -214,18 +336,27 @@ def _indicator_cards_live(*, filters: Filters) -> list[IndicatorCard]:
                 met=met,
                 total=total,
                 trend=[TrendPoint(m, *by_month.get(m, (0, 0))) for m in months],
+                area=indicator.area,
             )
         )
     return cards
 
 
-def indicator_get(code: str):
-    """Return the declared meetings indicator `code`, or None."""
-    return meetings_selectors.MEETING_INDICATORS.get(code)
+def card_groups(cards: list[IndicatorCard]) -> list[tuple[str, str, list]]:
+    """Return (area, heading, cards) in the dashboard's order."""
+    return [
+        (area, heading, [c for c in cards if c.area == area])
+        for area, heading in AREAS.items()
+    ]
+
+
+def indicator_get(code: str) -> Indicator | None:
+    """Return the declared indicator `code`, or None."""
+    return indicators().get(code)
 
 
 def indicator_rows(code: str, *, filters: Filters):
-    """Return the meetings behind an indicator, as the drill-down list shows them."""
+    """Return the meetings behind a meetings indicator, as the drill-down lists them."""
     return meetings_selectors.meeting_indicator_rows(
         code,
         start=filters.start,
@@ -247,6 +378,70 @@ INDICATOR_COLUMNS = (
     "In time",
     "Chair",
 )
+LADO_DECISION_COLUMNS = (
+    "Reference",
+    "Received",
+    "Sector",
+    "Decision due",
+    "First response",
+    "In time",
+    "LADO",
+)
+LADO_RESOLUTION_COLUMNS = (
+    "Reference",
+    "Received",
+    "Sector",
+    "Closed",
+    "Mark",
+    "Days from referral",
+    "In time",
+    "LADO",
+)
+LADO_MARK_FIELD = {
+    "lado_1_month": "one_month_due_on",
+    "lado_3_months": "three_months_due_on",
+    "lado_12_months": "twelve_months_due_on",
+}
+REG44_VISIT_COLUMNS = (
+    "Home",
+    "URN",
+    "Month",
+    "Visit due by",
+    "First visit",
+    "In time",
+    "Visitor",
+)
+REG44_REPORT_COLUMNS = (
+    "Home",
+    "URN",
+    "Month",
+    "Visited on",
+    "Report due",
+    "Report sent",
+    "In time",
+    "Visitor",
+)
+
+
+def indicator_columns(code: str) -> tuple[str, ...]:
+    """Return the drill-down list's column headings for indicator `code`."""
+    if code == "lado_decision":
+        return LADO_DECISION_COLUMNS
+    if code in LADO_MARK_FIELD:
+        return LADO_RESOLUTION_COLUMNS
+    if code == "reg44_visits":
+        return REG44_VISIT_COLUMNS
+    if code == "reg44_reports":
+        return REG44_REPORT_COLUMNS
+    return INDICATOR_COLUMNS
+
+
+def _yes_no(value: bool) -> str:
+    return "yes" if value else "no"
+
+
+def _page(rows, limit, offset):
+    return rows[offset : offset + limit] if limit else rows
 
 
 def indicator_table(
@@ -254,6 +449,13 @@ def indicator_table(
 ) -> Iterator[list]:
     """Yield the drill-down rows as plain values: `limit` rows from `offset` for a
     page (one LIMIT query), or all of them streamed for the exports."""
+    area = indicators()[code].area
+    if area == "lado":
+        yield from _lado_table(code, filters=filters, limit=limit, offset=offset)
+        return
+    if area == "reg44":
+        yield from _reg44_table(code, filters=filters, limit=limit, offset=offset)
+        return
     meetings = indicator_rows(code, filters=filters)
     if limit:
         rows = meetings[offset : offset + limit]
@@ -269,8 +471,76 @@ def indicator_table(
             m.held_on,
             m.record_due_on,
             m.record_distributed_on,
-            "yes" if m.is_in_time else "no",
+            _yes_no(m.is_in_time),
             str(m.chair) if m.chair_id else "",
+        ]
+
+
+def _lado_table(code, *, filters, limit, offset):
+    allegations = lado_selectors.lado_indicator_rows(
+        code,
+        start=filters.start,
+        end=filters.end,
+        officer_id=filters.lado_officer_id,
+        team_id=filters.team_id,
+    )
+    rows = _page(allegations, limit, offset) if limit else allegations.iterator(2000)
+    for a in rows:
+        if code == "lado_decision":
+            yield [
+                a.reference,
+                a.received_on,
+                a.get_sector_display(),
+                a.decision_due_on,
+                a.first_response_on,
+                _yes_no(a.is_in_time),
+                str(a.lado_officer),
+            ]
+        else:
+            yield [
+                a.reference,
+                a.received_on,
+                a.get_sector_display(),
+                a.closed_on,
+                getattr(a, LADO_MARK_FIELD[code]),
+                (a.closed_on - a.received_on).days,
+                _yes_no(a.is_in_time),
+                str(a.lado_officer),
+            ]
+
+
+def _reg44_table(code, *, filters, limit, offset):
+    scope = {
+        "start": filters.start,
+        "end": filters.end,
+        "today": filters.day,
+        "visitor_id": filters.visitor_id,
+        "team_id": filters.team_id,
+    }
+    if code == "reg44_visits":
+        months = reg44_selectors.home_months_required(clock=clock_get(), **scope)
+        for row in islice(months, offset, offset + limit) if limit else months:
+            yield [
+                row.home_name,
+                row.urn,
+                f"{row.month:%b %Y}",
+                row.due_on,
+                row.visited_on,
+                _yes_no(row.is_in_time),
+                row.visitor_name,
+            ]
+        return
+    visits = reg44_selectors.reg44_report_rows(**scope)
+    for v in _page(visits, limit, offset) if limit else visits.iterator(2000):
+        yield [
+            v.home.name,
+            v.home.urn,
+            f"{v.for_month:%b %Y}",
+            v.visit_on,
+            v.report_due_on,
+            v.report_sent_on,
+            _yes_no(v.is_in_time),
+            str(v.visitor),
         ]
 
 
@@ -290,11 +560,6 @@ def caseload_table(*, filters: Filters) -> list[list]:
             team_id=filters.team_id
         ).select_related("team")
     ]
-
-
-def lado_card(*, filters: Filters):
-    """Return the LADO figures for the period (lado.selectors.lado_figures)."""
-    return lado_selectors.lado_figures(start=filters.start, end=filters.end)
 
 
 def chart_data(cards: list[IndicatorCard]) -> dict:
@@ -331,7 +596,9 @@ def collection_year_for(today: date) -> int:
 
 def return_problems(*, year: int, limit: int = RETURN_PROBLEMS_LIMIT):
     """Return (problems, total) the DfE rules on reviews and conferences would
-    raise for the collection year ending 31 March `year`, each at its record."""
+    raise for the collection year ending 31 March `year`, each at its record,
+    computed now over the whole year (seconds at national scale: the page reads
+    the stored result of this, see return_check_get and reporting/sweep.py)."""
     start, end = date(year - 1, 4, 1), date(year, 3, 31)
     sources = (
         ("SSDA903 review", meetings_selectors.returns_review_problems),
@@ -355,3 +622,11 @@ def return_problems(*, year: int, limit: int = RETURN_PROBLEMS_LIMIT):
                 )
             )
     return problems, total
+
+
+def return_check_get(*, year: int) -> ReturnCheck | None:
+    """Return the stored check of a collection year with its problems (first
+    RETURN_PROBLEMS_LIMIT, in order), or None if it was never checked."""
+    return (
+        ReturnCheck.objects.filter(year=year).prefetch_related("problems").first()
+    )

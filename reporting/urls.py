@@ -22,4 +22,30 @@ urlpatterns = [
         views.CaseloadExportView.as_view(),
         name="caseload-export",
     ),
+    path(
+        "annual-reports/iro/",
+        views.IroAnnualReportView.as_view(),
+        name="annual-iro",
+    ),
+    path(
+        "annual-reports/lado/",
+        views.LadoAnnualReportView.as_view(),
+        name="annual-lado",
+    ),
+]
+
+from . import views_themes  # noqa: E402
+
+urlpatterns += [
+    path("themes/", views_themes.ThemesView.as_view(), name="themes"),
+    path(
+        "themes/export.csv",
+        views_themes.ThemesExportView.as_view(),
+        name="themes-csv",
+    ),
+    path(
+        "themes/section.pdf",
+        views_themes.ThemesPdfView.as_view(),
+        name="themes-pdf",
+    ),
 ]

@@ -1,6 +1,6 @@
 """One factory per model, valid by default."""
 
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import factory
@@ -186,3 +186,112 @@ class ComplaintFactory(factory.django.DjangoModelFactory):
     complainant_name = "A Parent"
     complainant_relationship = "Mother"
     summary = "Not invited to the review."
+
+
+class BreakGlassGrantFactory(factory.django.DjangoModelFactory):
+    """An unexpired emergency access grant of an IRO to a child outside their scope."""
+
+    class Meta:
+        model = "cases.BreakGlassGrant"
+
+    user = factory.SubFactory(UserFactory, roles=[Role.IRO])
+    child = factory.SubFactory(ChildFactory)
+    reason = "Police called out of hours about this child's safety."
+    granted_at = factory.LazyFunction(lambda: datetime.now(LONDON))
+    expires_at = factory.LazyAttribute(lambda g: g.granted_at + timedelta(hours=4))
+
+    class Params:
+        expired = factory.Trait(
+            granted_at=factory.LazyFunction(
+                lambda: datetime.now(LONDON) - timedelta(hours=5)
+            ),
+        )
+
+
+class PracticeAlertFactory(factory.django.DjangoModelFactory):
+    """An open practice alert raised by an IRO with a manager, due in 5 working days."""
+
+    class Meta:
+        model = "meetings.PracticeAlert"
+
+    child = factory.SubFactory(ChildFactory)
+    raised_by = factory.SubFactory(UserFactory, roles=[Role.IRO])
+    addressed_to = factory.SubFactory(UserFactory, roles=[Role.MANAGER])
+    raised_on = date(2026, 5, 1)
+    due_on = date(2026, 5, 8)
+    category = "planning_drift"
+    concern = "The permanence plan has not moved since the last review."
+    asked = "Confirm the date of the legal planning meeting."
+
+
+class GoodPracticeFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "meetings.GoodPractice"
+
+    child = factory.SubFactory(ChildFactory)
+    worker_name = "Sam Social Worker"
+    team = factory.SubFactory(TeamFactory)
+    what = "Visited every two weeks and wrote up the child's views in her words."
+    recorded_by = factory.SubFactory(UserFactory, roles=[Role.IRO])
+    recorded_on = date(2026, 5, 1)
+
+
+class QualityCheckFactory(factory.django.DjangoModelFactory):
+    """The chair's quality check of a held review: all good, plan SMART."""
+
+    class Meta:
+        model = "meetings.QualityCheck"
+
+    meeting = factory.SubFactory(MeetingFactory, held=True)
+    child_seen_before = True
+    child_views_heard = True
+    parents_participated = "fully"
+    partners_attended = True
+    is_quorate = True
+    plan_smart = "yes"
+    completed_by = factory.LazyAttribute(lambda c: c.meeting.chair)
+    held_on = factory.LazyAttribute(lambda c: c.meeting.held_on)
+    meeting_kind = factory.LazyAttribute(lambda c: c.meeting.kind)
+    team = factory.LazyAttribute(lambda c: c.meeting.chair and c.meeting.chair.team)
+
+
+class QualityReportRowFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "meetings.QualityReportRow"
+
+    quality_check = factory.SubFactory(QualityCheckFactory)
+    agency = "health"
+    on_time = True
+    quality = "good"
+    held_on = factory.LazyAttribute(lambda r: r.quality_check.held_on)
+    team = factory.LazyAttribute(lambda r: r.quality_check.team)
+
+
+class QAMeetingFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "meetings.QAMeeting"
+
+    held_on = date(2026, 5, 1)
+    team = factory.SubFactory(TeamFactory)
+    concerns = "Health assessments are late for children placed out of area."
+    created_by = factory.SubFactory(UserFactory, roles=[Role.IRO])
+
+
+class PanelReferralFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "meetings.PanelReferral"
+
+    child = factory.SubFactory(ChildFactory)
+    panel = "case_review"
+    referred_on = date(2026, 5, 2)
+    reason = "Repeated drift in permanence planning."
+    referred_by = factory.SubFactory(UserFactory, roles=[Role.IRO])
+
+
+class TrainingThemeFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "meetings.TrainingTheme"
+
+    tag = "SMART plans"
+    noted_on = date(2026, 5, 3)
+    tagged_by = factory.SubFactory(UserFactory, roles=[Role.MANAGER])

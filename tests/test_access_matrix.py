@@ -4,6 +4,8 @@ declared policy in tests/policies. A URL without an entry fails the test."""
 from datetime import date
 
 import pytest
+from django.apps import apps
+from django.contrib import admin
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from accounts.models import AccessLog
@@ -22,7 +24,7 @@ from tests.factories import (
     ParticipantFactory,
     UserFactory,
 )
-from tests.policies import ADMIN, IRO, ROLES, extra_records, merged
+from tests.policies import ADMIN, IRO, ROLES, admin_site, extra_records, merged
 
 pytestmark = pytest.mark.django_db
 
@@ -186,3 +188,76 @@ def test_out_of_scope_child_is_a_logged_404(client, records):
     assert response.status_code == 404
     entry = AccessLog.objects.get(action=AccessLog.Action.DENIED)
     assert (entry.user, entry.object_id) == (user, str(records["outside"]["child"]))
+
+
+# ------------------------------------------------------------------ the admin site
+
+ADMIN_PAGES = ("changelist", "add", "change")
+
+
+def _registered_admin_models():
+    return {model._meta.label for model in admin.site._registry}
+
+
+def test_every_admin_model_has_a_policy_entry():
+    """A model newly registered in the admin must be declared in the admin policy."""
+    registered = _registered_admin_models()
+    assert sorted(registered - set(admin_site.MODELS)) == []
+    assert sorted(set(admin_site.MODELS) - registered) == []
+
+
+def _admin_cases():
+    yield pytest.param("index", None, admin_site.ADMIN_INDEX, id="admin-index")
+    app_labels = sorted({label.split(".")[0] for label in admin_site.MODELS})
+    for app_label in app_labels:
+        visible = any(
+            statuses[0] == admin_site.OK
+            for label, (statuses, _) in admin_site.MODELS.items()
+            if label.split(".")[0] == app_label
+        )
+        yield pytest.param(
+            "app", app_label, 200 if visible else 404, id=f"admin-app-{app_label}"
+        )
+    for label, (statuses, _) in admin_site.MODELS.items():
+        for page, expected in zip(ADMIN_PAGES, statuses, strict=True):
+            yield pytest.param(page, label, expected, id=f"admin-{label}-{page}")
+
+
+def _admin_url(page, target):
+    if page == "index":
+        return reverse("admin:index")
+    if page == "app":
+        return reverse("admin:app_list", kwargs={"app_label": target})
+    model = apps.get_model(target)
+    prefix = f"admin:{model._meta.app_label}_{model._meta.model_name}"
+    if page == "change":
+        _, sample = admin_site.MODELS[target]
+        obj = sample({"user": UserFactory(username="admin_matrix_sample")})
+        return reverse(f"{prefix}_change", args=[obj.pk])
+    return reverse(f"{prefix}_{page}")
+
+
+@pytest.mark.parametrize(("page", "target", "expected"), list(_admin_cases()))
+def test_admin_site_answers_each_role_as_declared(client, page, target, expected):
+    """The administrator gets the declared status; every other role and anonymous
+    visitors are sent to the admin's sign-in page."""
+    # given
+    url = _admin_url(page, target)
+    login = reverse("admin:login")
+    # when
+    got = {}
+    for role in ROLES:
+        client.force_login(UserFactory(roles=[role], is_staff=role == ADMIN))
+        response = client.get(url)
+        got[role] = (response.status_code, response.get("Location", "")[: len(login)])
+        client.logout()
+    response = client.get(url)
+    got["anonymous"] = (
+        response.status_code,
+        response.get("Location", "")[: len(login)],
+    )
+    # then
+    wanted = {role: (302, login) for role in ROLES}
+    wanted[ADMIN] = (expected, "")
+    wanted["anonymous"] = (302, login)
+    assert got == wanted

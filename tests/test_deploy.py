@@ -370,3 +370,72 @@ def test_dockerignore_keeps_local_state_out_of_the_build_context():
         ".env",
     ):
         assert entry in entries, entry
+
+
+PRODUCTION_RESPONSE_SCRIPT = """
+import json
+import django
+django.setup()
+from django.test import Client
+response = Client().get("/", secure=True, HTTP_HOST="reviewing.example.org")
+print(json.dumps({
+    "status": response.status_code,
+    "csp": response.headers.get("Content-Security-Policy", ""),
+    "nosniff": response.headers.get("X-Content-Type-Options", ""),
+}))
+"""
+
+
+def test_production_responses_carry_the_strict_content_security_policy():
+    """Through the production middleware stack, a response carries the policy:
+    scripts and styles only from this site, nothing inline, no eval."""
+    result = run_python(["-c", PRODUCTION_RESPONSE_SCRIPT], production_env())
+    assert result.returncode == 0, result.stdout + result.stderr
+    answer = json.loads(result.stdout.strip().splitlines()[-1])
+    assert answer["status"] == 302  # to the sign-in page: no database needed
+    directives = {
+        name: " ".join(value.split())
+        for name, _, value in (
+            part.strip().partition(" ") for part in answer["csp"].split(";")
+        )
+        if name
+    }
+    assert directives == {
+        "default-src": "'self'",
+        "script-src": "'self'",
+        "style-src": "'self'",
+        "img-src": "'self' data:",
+        "object-src": "'none'",
+        "base-uri": "'self'",
+        "frame-ancestors": "'none'",
+        "form-action": "'self'",
+    }
+    assert "unsafe-inline" not in answer["csp"]
+    assert "unsafe-eval" not in answer["csp"]
+    assert answer["nosniff"] == "nosniff"
+
+
+# ------------------------------------------------- (f) multi-factor sign-in in production
+
+
+def test_production_settings_require_multi_factor_sign_in():
+    result = run_python(
+        [
+            "-c",
+            "import django; django.setup(); from django.conf import settings; "
+            "print(settings.MFA_REQUIRED)",
+        ],
+        production_env(),
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert result.stdout.strip().splitlines()[-1] == "True"
+
+
+def test_production_settings_refuse_to_turn_multi_factor_sign_in_off():
+    result = run_python(
+        ["-c", "import django; django.setup()"],
+        production_env(MFA_REQUIRED="false"),
+    )
+    assert result.returncode != 0, result.stdout + result.stderr
+    assert "ImproperlyConfigured" in result.stderr
+    assert "MFA_REQUIRED" in result.stderr

@@ -34,6 +34,9 @@ THIRD_PARTY_APPS = [
     "rules.apps.AutodiscoverRulesConfig",
     "axes",
     "django_celery_beat",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
 ]
 LOCAL_APPS = [
     "accounts",
@@ -47,13 +50,16 @@ INSTALLED_APPS = DJANGO_APPS + THIRD_PARTY_APPS + LOCAL_APPS
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "accounts.middleware.SessionIdleTimeoutMiddleware",
+    "accounts.middleware.MultiFactorRequiredMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     "axes.middleware.AxesMiddleware",
@@ -84,6 +90,10 @@ DATABASES = {
 }
 DATABASES["default"]["ATOMIC_REQUESTS"] = True
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("DJANGO_CONN_MAX_AGE", default=0)
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # Short page queries over large tables: PostgreSQL's JIT compilation costs
+    # more than it saves (100-200 ms a query at national volume), so it is off.
+    DATABASES["default"].setdefault("OPTIONS", {})["options"] = "-c jit=off"
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"
@@ -114,6 +124,16 @@ SESSION_COOKIE_AGE = env.int("SESSION_COOKIE_AGE", default=10 * 60 * 60)
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = True
+
+# Multi-factor sign-in (TOTP app plus single-use backup codes, django-otp).
+# Required for every account unless the environment turns it off; production
+# refuses to start without it, local demo mode relaxes it and says so.
+MFA_REQUIRED = env.bool("MFA_REQUIRED", default=True)
+# The issuer name an authenticator app shows next to the account.
+OTP_TOTP_ISSUER = env("OTP_TOTP_ISSUER", default="Reviewing service")
+MFA_BACKUP_CODE_COUNT = 10
+# Device secrets and backup codes are never shown in the admin.
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True
 
 # Brute-force protection locks the combination of user name and address, not the
 # address alone, so one office behind a shared address is not locked out together.
@@ -192,6 +212,13 @@ CELERY_BEAT_SCHEDULE = {
         "task": "cases.tasks.timescale_sweep_task",
         "schedule": crontab(hour=6, minute=0, day_of_week="mon-fri"),
     },
+    # Every working day at 06:15 London time, after the sweep: chase the
+    # addressee of each practice alert past its response date, once per alert
+    # (meetings.services.practice_alerts_chase_overdue; safe to run twice).
+    "practice-alerts-chase-daily": {
+        "task": "meetings.tasks.practice_alerts_chase_overdue_task",
+        "schedule": crontab(hour=6, minute=15, day_of_week="mon-fri"),
+    },
 }
 # LADO record retention (DOMAIN.md LA-08): the adult's normal pension age, in years.
 LADO_NORMAL_PENSION_AGE = env.int("LADO_NORMAL_PENSION_AGE", default=67)
@@ -210,3 +237,57 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": env("DJANGO_LOG_LEVEL", default="INFO")},
 }
+
+# Content Security Policy (django-csp 4): scripts, styles and everything else come
+# only from this site's own static files; nothing inline (no <script> bodies,
+# style="" or on* attributes, checked by tests/test_csp.py), no eval, no plugins,
+# never framed, forms post only here. Charts are drawn from data in a
+# json_script block, which is data, not script.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "frame-ancestors": ["'none'"],
+        "form-action": ["'self'"],
+    },
+}
+
+# How long emergency (break-glass) access to a child lasts (cases.breakglass).
+BREAKGLASS_GRANT_HOURS = env.int("BREAKGLASS_GRANT_HOURS", default=4)
+
+# Resilience (cases/outbox.py). A task that cannot reach the broker waits in the
+# database outbox instead of failing the request; beat queues the relay every
+# minute, which sends it when Redis is back and notes that the worker is alive.
+# Administrators see a "Background work delayed" notice while anything waits or
+# when the worker has been quiet for longer than this.
+BACKGROUND_DELAY_NOTICE_MINUTES = env.int("BACKGROUND_DELAY_NOTICE_MINUTES", default=5)
+TEMPLATES[0]["OPTIONS"]["context_processors"].append(
+    "cases.context_processors.background_notice"
+)
+CELERY_BEAT_SCHEDULE["outbox-relay-every-minute"] = {
+    # Every minute: send tasks kept while the broker was down; heartbeat.
+    "task": "cases.tasks.pending_tasks_relay_task",
+    "schedule": 60.0,
+}
+# Every task in this project is idempotent (STYLE 6), so a task whose worker
+# process dies mid-run (killed, out of memory) goes back on the queue.
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
+# Sending a task fails fast when Redis is down (it then waits in the outbox)
+# rather than holding the web request.
+CELERY_TASK_PUBLISH_RETRY_POLICY = {
+    "max_retries": 2,
+    "interval_start": 0,
+    "interval_step": 0.2,
+    "interval_max": 0.5,
+}
+CELERY_BROKER_TRANSPORT_OPTIONS["socket_connect_timeout"] = 3
+# The worker and beat keep trying to reach a broker that went away, for ever.
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+CELERY_BROKER_CONNECTION_MAX_RETRIES = None
+# A persistent connection broken by a database restart is noticed and replaced at
+# the start of the next request instead of failing it.
+DATABASES["default"]["CONN_HEALTH_CHECKS"] = True

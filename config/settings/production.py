@@ -15,6 +15,10 @@ ALLOWED_HOSTS = env.list("DJANGO_ALLOWED_HOSTS")
 DATABASES = {"default": env.db("DATABASE_URL")}
 DATABASES["default"]["ATOMIC_REQUESTS"] = True
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("DJANGO_CONN_MAX_AGE", default=60)
+# A connection broken by a database restart is replaced at the next request.
+DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+# PostgreSQL's JIT compilation costs more than it saves on short page queries.
+DATABASES["default"]["OPTIONS"] = {"options": "-c jit=off"}
 CELERY_BROKER_URL = env("CELERY_BROKER_URL")
 CELERY_TASK_ALWAYS_EAGER = False
 
@@ -37,3 +41,9 @@ STORAGES = {
 EMAIL_BACKEND = env(
     "DJANGO_EMAIL_BACKEND", default="django.core.mail.backends.smtp.EmailBackend"
 )
+
+# Multi-factor sign-in for every account (OWASP ASVS 5.0 level 2): production
+# does not start with it turned off.
+MFA_REQUIRED = env.bool("MFA_REQUIRED", default=True)
+if not MFA_REQUIRED:
+    raise ImproperlyConfigured("MFA_REQUIRED cannot be turned off in production.")

@@ -9,6 +9,7 @@ DATABASES["default"] = env.db(
     "TEST_DATABASE_URL", default="postgres://postgres@127.0.0.1:5432/reviewing"
 )
 DATABASES["default"]["ATOMIC_REQUESTS"] = True
+DATABASES["default"]["OPTIONS"] = {"options": "-c jit=off"}
 if DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql":
     raise ImproperlyConfigured("The test suite runs on PostgreSQL (TEST_DATABASE_URL).")
 
@@ -21,3 +22,5 @@ CELERY_TASK_ALWAYS_EAGER = not CELERY_BROKER_URL
 DEMO_MODE = False
 AXES_ENABLED = True
 DEMO_SEED_ALLOWED = True
+# Multi-factor sign-in is off for the suite; its own tests turn it on.
+MFA_REQUIRED = False

@@ -41,3 +41,22 @@ __all__ = [
     "Rebooking",
     "StrategyDiscussion",
 ]
+
+from .alerts import AlertEntry, GoodPractice, PracticeAlert  # noqa: E402
+
+__all__ += ["AlertEntry", "GoodPractice", "PracticeAlert"]
+from .quality import (  # noqa: E402
+    PanelReferral,
+    QAMeeting,
+    QualityCheck,
+    QualityReportRow,
+    TrainingTheme,
+)
+
+__all__ += [
+    "PanelReferral",
+    "QAMeeting",
+    "QualityCheck",
+    "QualityReportRow",
+    "TrainingTheme",
+]

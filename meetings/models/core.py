@@ -133,6 +133,8 @@ class Meeting(models.Model):
             models.Index(fields=["chair", "status", "due_on"]),
             # The dashboard's drill-down lists: one kind, held, by date held.
             models.Index(fields=["kind", "status", "held_on"]),
+            # The records indicator: held meetings by the date their record is due.
+            models.Index(fields=["status", "record_due_on"]),
         ]
         constraints = [
             models.CheckConstraint(

@@ -219,6 +219,7 @@ def dispute_get_for_detail(*, user: User, pk: int) -> Dispute:
     return (
         dispute_list_visible_to(user=user)
         .select_related("child", "raised_by", "source_action", "source_meeting")
+        .select_related("practice_alert")
         .prefetch_related(
             Prefetch(
                 "steps",

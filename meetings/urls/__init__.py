@@ -8,3 +8,11 @@ urlpatterns = (
     + oversight.urlpatterns
     + cp.urlpatterns
 )
+
+from . import alerts  # noqa: E402
+
+urlpatterns += alerts.urlpatterns
+
+from . import quality  # noqa: E402
+
+urlpatterns += quality.urlpatterns

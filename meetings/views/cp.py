@@ -223,6 +223,11 @@ class CPMeetingDetailView(CPMeetingMixin, TemplateView):
                 today=timezone.localdate(),
             )
         )
+        context.update(
+            selectors.quality_panel_context(
+                meeting=self.meeting, user=self.request.user
+            )
+        )
         return context
 
 

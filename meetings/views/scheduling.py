@@ -7,6 +7,7 @@ from django.utils.functional import cached_property
 from django.views.generic import ListView, TemplateView
 
 from cases import selectors as case_selectors
+from cases.concurrency import VersionCheckedFormMixin
 from cases.timescales import is_in_time
 from cases.views import ChildRecordFormView, ChildScopedMixin
 
@@ -131,6 +132,7 @@ class MeetingDetailView(MeetingScopedMixin, TemplateView):
         )
         context.update(selectors.record_panel_context(meeting=meeting, user=user))
         context.update(selectors.drift_panel_context(meeting=meeting, user=user))
+        context.update(selectors.quality_panel_context(meeting=meeting, user=user))
         return context
 
 
@@ -202,12 +204,15 @@ class ParticipantCreateView(MeetingFormView):
         )
 
 
-class ParticipantUpdateView(MeetingFormView):
+class ParticipantUpdateView(VersionCheckedFormMixin, MeetingFormView):
     permission_required = "meetings.schedule_meeting"
     needs_scheduler = True
     form_class = ParticipantForm
     title = "Invitation and attendance"
     success_message = "Saved."
+
+    def get_versioned_record(self):
+        return self.participant
 
     @cached_property
     def participant(self):
@@ -229,12 +234,15 @@ class ParticipantUpdateView(MeetingFormView):
         )
 
 
-class ExpectedReportUpdateView(MeetingFormView):
+class ExpectedReportUpdateView(VersionCheckedFormMixin, MeetingFormView):
     permission_required = "meetings.schedule_meeting"
     needs_scheduler = True
     form_class = ExpectedReportForm
     title = "Report before the meeting"
     success_message = "Report tracking saved."
+
+    def get_versioned_record(self):
+        return self.expected
 
     @cached_property
     def expected(self):
@@ -303,12 +311,15 @@ class ActionCreateView(MeetingFormView):
         )
 
 
-class ActionUpdateView(MeetingFormView):
+class ActionUpdateView(VersionCheckedFormMixin, MeetingFormView):
     permission_required = "meetings.chair_meeting"
     needs_chair = True
     form_class = ActionForm
     title = "Change a decision or action"
     success_message = "Decision updated."
+
+    def get_versioned_record(self):
+        return self.action
 
     @cached_property
     def action(self):

@@ -69,3 +69,14 @@ def sign_in(page, live_server, username: str, password: str) -> None:
     page.fill("#id_password", password)
     with page.expect_navigation():
         page.get_by_role("button", name="Sign in").click()
+
+
+@pytest.fixture(autouse=True)
+def accessibility(page, live_server):
+    """axe-core (WCAG 2.0-2.2 A and AA) and the Content Security Policy on every
+    page the journey visits; any violation fails the journey (see accessibility.py)."""
+    from tests.journeys.accessibility import AccessibilityAudit
+
+    audit = AccessibilityAudit(page.context, live_server.url)
+    yield audit
+    audit.finish(page.context)

@@ -48,6 +48,11 @@ AREAS = (
     "lado",
     "reg44",
     "reporting",
+    "breakglass",
+    "accounts",
+    "meetings_quality_alerts",
+    "retention",
+    "meetings_quality",
 )
 
 

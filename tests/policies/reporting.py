@@ -1,6 +1,6 @@
 """Access policy of the reporting pages."""
 
-from . import MANAGER, Entry, everyone, only
+from . import LADO, MANAGER, Entry, everyone, only
 
 DASHBOARD = only({MANAGER: 200}, 403)
 
@@ -11,6 +11,10 @@ POLICY = {
     "reporting:indicator-list": Entry(DASHBOARD),
     "reporting:caseload-export": Entry(DASHBOARD),
     "reporting:returns-check": Entry(DASHBOARD),
+    # The IRO annual report is a manager's dashboard; the LADO annual report is
+    # the LADO's own report to the partnership, so LADOs see it too (A3).
+    "reporting:annual-iro": Entry(DASHBOARD),
+    "reporting:annual-lado": Entry(only({MANAGER: 200, LADO: 200}, 403)),
 }
 
 
