@@ -1269,6 +1269,8 @@ class _CaseloadBuilder:
         if self.rng.random() < 0.15:
             latest = _CATEGORY_OF_ABUSE.pick(self.rng)
         ended_on, end_reason = ended or (None, "")
+        if ended_on is not None and ended_on < started_on:
+            ended_on = started_on  # the start moved past it to the Monday
         return CPPlanEpisode(
             child=child,
             started_on=started_on,

@@ -303,9 +303,13 @@ def test_seed_demo_same_seed_gives_the_same_caseload():
             "la_child_id", "first_name", "last_name", "date_of_birth"
         )
     )
-    # Meetings protect the children they are about: remove them first.
-    for model in ("Action", "Meeting"):
-        apps.get_model("meetings", model).objects.all().delete()
+    # Meetings and allegations protect the children they are about: remove them first.
+    for app, model in (
+        ("meetings", "Action"),
+        ("meetings", "Meeting"),
+        ("lado", "InvolvedChild"),
+    ):
+        apps.get_model(app, model).objects.all().delete()
     Child.objects.all().delete()
     # when
     seed()

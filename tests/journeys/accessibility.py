@@ -55,7 +55,8 @@ INIT_SCRIPT = """
         id: v.id,
         impact: v.impact,
         help: v.help,
-        nodes: v.nodes.map((n) => ({ target: n.target, html: n.html.slice(0, 300) })),
+        nodes: v.nodes.map((n) => ({ target: n.target, html: n.html.slice(0, 300),
+                                     summary: (n.failureSummary || "").slice(0, 300) })),
       })));
     }
     return audit.run;
@@ -129,7 +130,10 @@ def describe(result: dict) -> str:
         lines.append(
             f"  axe {violation['id']} ({violation['impact']}): {violation['help']}"
         )
-        lines += [f"    {node['target']} {node['html']}" for node in violation["nodes"]]
+        for node in violation["nodes"]:
+            lines.append(f"    {node['target']} {node['html']}")
+            if node.get("summary"):
+                lines.append("      " + node["summary"].replace("\n", " "))
     lines += [
         f"  CSP {c['directive']} blocked {c['blocked']} at {c['source']}"
         for c in result["csp"]
