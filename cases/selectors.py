@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import functools
+import operator
 from dataclasses import dataclass
 from datetime import date, datetime
 from itertools import groupby
@@ -73,31 +75,50 @@ def clock_get() -> Clock:
 # --- record scope --------------------------------------------------------------------
 
 
-def child_list_visible_to(*, user: User) -> QuerySet[Child]:
-    """Return the children `user` may see (DOMAIN.md A3)."""
+def child_list_visible_to(*, user: User, many: bool = False) -> QuerySet[Child]:
+    """Return the children `user` may see (DOMAIN.md A3); `many` for list pages
+    (see iro_scope_q)."""
     if not user.is_authenticated or not user.is_active:
         return Child.objects.none()
     if user.has_role(Role.MANAGER):
         return Child.objects.all()
     if user.has_role(Role.IRO):
-        in_care = CareEpisode.objects.filter(child=OuterRef("pk"))
-        on_plan = CPPlanEpisode.objects.filter(child=OuterRef("pk"))
-        allocated = Allocation.objects.filter(child=OuterRef("pk"), worker=user)
-        # Emergency access (cases.breakglass): an unexpired grant opens the child
-        # to this user alone until it expires.
-        granted = BreakGlassGrant.objects.filter(
-            child=OuterRef("pk"), user=user, expires_at__gt=timezone.now()
-        )
-        # An IRO also keeps the children they registered, so a new record can be
-        # completed before the child's first episode or allocation is recorded.
-        return Child.objects.filter(
-            Q(Exists(in_care))
-            | Q(Exists(on_plan))
-            | Q(Exists(allocated))
-            | Q(created_by=user)
-            | Q(Exists(granted))
-        )
+        return Child.objects.filter(iro_scope_q(user=user, many=many))
     return Child.objects.none()
+
+
+def iro_scope_q(*, user: User, child: str = "", many: bool = False) -> Q:
+    """The condition for an IRO's children (DOMAIN.md A3), on Child itself or, with
+    `child="child"`, on a model with a `child` foreign key (meetings, say).
+
+    For one record or a few, correlated EXISTS: an index lookup per row. For list
+    pages (`many`), uncorrelated IN subqueries: PostgreSQL reads each once into a
+    hash and probes it per row, which at national scale, where nearly every child
+    is in an IRO's scope, is many times faster than a search per row; but for one
+    row it would read whole tables."""
+    outer = f"{child}_id" if child else "pk"
+    # Emergency access (cases.breakglass): an unexpired grant opens the child to
+    # this user alone until it expires.
+    granted = BreakGlassGrant.objects.filter(user=user, expires_at__gt=timezone.now())
+    allocated = Allocation.objects.filter(worker=user)
+    # An IRO also keeps the children they registered, so a new record can be
+    # completed before the child's first episode or allocation is recorded.
+    registered = Child.objects.filter(created_by=user)
+    sources = (
+        (CareEpisode.objects.all(), "child_id"),
+        (CPPlanEpisode.objects.all(), "child_id"),
+        (allocated, "child_id"),
+        (registered, "pk"),
+        (granted, "child_id"),
+    )
+    if many:
+        parts = [Q(**{f"{outer}__in": rows.values(column)}) for rows, column in sources]
+    else:
+        parts = [
+            Q(Exists(rows.filter(**{column: OuterRef(outer)})))
+            for rows, column in sources
+        ]
+    return functools.reduce(operator.or_, parts)
 
 
 def child_may_change(*, user: User, child: Child) -> bool:
@@ -107,12 +128,16 @@ def child_may_change(*, user: User, child: Child) -> bool:
 
 def child_list_search(*, user: User) -> QuerySet[Child]:
     """Return visible children with their current IRO and open episodes annotated."""
+    return _with_list_details(child_list_visible_to(user=user, many=True))
+
+
+def _with_list_details(children: QuerySet[Child]) -> QuerySet[Child]:
     current_iro = Allocation.objects.filter(
         role=Allocation.Role.IRO, ended_on__isnull=True
     ).select_related("worker")
     open_care = CareEpisode.objects.filter(ended_on__isnull=True)
     open_plan = CPPlanEpisode.objects.filter(ended_on__isnull=True)
-    return child_list_visible_to(user=user).prefetch_related(
+    return children.prefetch_related(
         Prefetch(
             "allocations", queryset=current_iro, to_attr="current_iro_allocations"
         ),
@@ -150,11 +175,16 @@ def child_get_for_record(*, user: User, pk: int) -> Child:
 
 
 def child_caseload_for(*, user: User) -> QuerySet[Child]:
-    """Return the children currently allocated to `user` as their IRO."""
-    return child_list_search(user=user).filter(
-        allocations__worker=user,
-        allocations__role=Allocation.Role.IRO,
-        allocations__ended_on__isnull=True,
+    """Return the children currently allocated to `user` as their IRO (in their
+    scope by that allocation)."""
+    if not user.is_authenticated or not user.is_active:
+        return Child.objects.none()
+    return _with_list_details(
+        Child.objects.filter(
+            allocations__worker=user,
+            allocations__role=Allocation.Role.IRO,
+            allocations__ended_on__isnull=True,
+        )
     )
 
 

@@ -90,10 +90,12 @@ DATABASES = {
 }
 DATABASES["default"]["ATOMIC_REQUESTS"] = True
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("DJANGO_CONN_MAX_AGE", default=0)
+# Short page queries over large tables, many at once: PostgreSQL's JIT compilation
+# costs more than it saves (100-200 ms a query at national volume), and parallel
+# workers each rebuild a query's hashes, taking cores other requests need.
+POSTGRES_OPTIONS = "-c jit=off -c max_parallel_workers_per_gather=0"
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
-    # Short page queries over large tables: PostgreSQL's JIT compilation costs
-    # more than it saves (100-200 ms a query at national volume), so it is off.
-    DATABASES["default"].setdefault("OPTIONS", {})["options"] = "-c jit=off"
+    DATABASES["default"].setdefault("OPTIONS", {})["options"] = POSTGRES_OPTIONS
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"

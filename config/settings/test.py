@@ -3,13 +3,13 @@
 from django.core.exceptions import ImproperlyConfigured
 
 from .base import *  # noqa: F403
-from .base import DATABASES, env
+from .base import DATABASES, POSTGRES_OPTIONS, env
 
 DATABASES["default"] = env.db(
     "TEST_DATABASE_URL", default="postgres://postgres@127.0.0.1:5432/reviewing"
 )
 DATABASES["default"]["ATOMIC_REQUESTS"] = True
-DATABASES["default"]["OPTIONS"] = {"options": "-c jit=off"}
+DATABASES["default"]["OPTIONS"] = {"options": POSTGRES_OPTIONS}
 if DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql":
     raise ImproperlyConfigured("The test suite runs on PostgreSQL (TEST_DATABASE_URL).")
 

@@ -135,6 +135,12 @@ class Meeting(models.Model):
             models.Index(fields=["kind", "status", "held_on"]),
             # The records indicator: held meetings by the date their record is due.
             models.Index(fields=["status", "record_due_on"]),
+            # The meetings list: open meetings, soonest due first.
+            models.Index(
+                fields=["due_on", "id"],
+                condition=Q(status__in=["scheduled", "adjourned"]),
+                name="meeting_open_by_due_idx",
+            ),
         ]
         constraints = [
             models.CheckConstraint(

@@ -9,8 +9,6 @@ from django.db.models import (
     BooleanField,
     Case,
     Count,
-    Exists,
-    OuterRef,
     Prefetch,
     Q,
     QuerySet,
@@ -49,18 +47,17 @@ __all__ = [
 ]
 
 
-def meeting_list_visible_to(*, user: User) -> QuerySet[Meeting]:
-    """Return the meetings `user` may see (DOMAIN.md A3)."""
+def meeting_list_visible_to(*, user: User, many: bool = False) -> QuerySet[Meeting]:
+    """Return the meetings `user` may see (DOMAIN.md A3); `many` for list pages
+    (see cases.selectors.iro_scope_q)."""
     if not user.is_authenticated or not user.is_active:
         return Meeting.objects.none()
     if user.has_role(Role.MANAGER):
         return Meeting.objects.all()
     scope = Q(pk__in=[])
     if user.has_role(Role.IRO):
-        visible = case_selectors.child_list_visible_to(user=user).filter(
-            pk=OuterRef("child_id")
-        )
-        scope |= Q(Exists(visible)) | Q(chair=user)
+        scope |= case_selectors.iro_scope_q(user=user, child="child", many=many)
+        scope |= Q(chair=user)
     if user.has_role(Role.MINUTE_TAKER):
         scope |= Q(minute_taker=user)
     return Meeting.objects.filter(scope)
@@ -133,7 +130,7 @@ def review_list(
     """Return visible meetings for list pages, with `is_overdue` annotated."""
     open_statuses = [Meeting.Status.SCHEDULED, Meeting.Status.ADJOURNED]
     queryset = (
-        meeting_list_visible_to(user=user)
+        meeting_list_visible_to(user=user, many=True)
         .select_related("child", "chair")
         .annotate(
             is_overdue=Case(

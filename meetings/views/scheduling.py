@@ -383,13 +383,13 @@ class MeetingListView(LoginRequiredMixin, PermissionRequiredMixin, ListView):
         return context
 
 
-class CaseloadView(LoginRequiredMixin, PermissionRequiredMixin, TemplateView):
+class CaseloadView(LoginRequiredMixin, PermissionRequiredMixin, ListView):
     permission_required = "meetings.chair_meeting"
     template_name = "meetings/caseload.html"
+    context_object_name = "children"
+    paginate_by = 100
 
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        context["children"] = selectors.iro_caseload(
+    def get_queryset(self):
+        return selectors.iro_caseload(
             user=self.request.user, today=timezone.localdate()
         )
-        return context
