@@ -17,6 +17,8 @@ from lado import selectors as lado_selectors
 from meetings import codes as meeting_codes
 from meetings import selectors as meetings_selectors
 
+from . import selectors as reporting_selectors
+
 # --- the year ------------------------------------------------------------------------
 
 
@@ -100,6 +102,12 @@ def _choice_counts(queryset, field_name: str, choices, *, distinct: str = "id"):
         .annotate(n=Count(distinct, distinct=True))
         .values_list(field_name, "n")
     )
+    return _rows_for_choices(counted, choices)
+
+
+def _rows_for_choices(counted: dict, choices) -> list[list]:
+    """Return [[label, count]] for every choice, then any other value counted."""
+    counted = dict(counted)
     rows = [[label, counted.pop(value, 0)] for value, label in choices]
     rows += [[value or "Not recorded", n] for value, n in sorted(counted.items())]
     return rows
@@ -272,16 +280,40 @@ def _cla_tables(*, start: date, end: date) -> list[ReportTable]:
 
 
 def _review_tables(*, start: date, end: date) -> list[ReportTable]:
-    reviews = meetings_selectors.returns_reviews(start=start, end=end)
-    by_rule = {
-        rule: (held, in_time)
-        for rule, held, in_time in reviews.order_by()
-        .values("due_rule")
+    # One pass over the year's reviews (an index-only scan at national volume):
+    # counts by rule and participation code, from which every table is summed.
+    groups = list(
+        meetings_selectors.returns_reviews(start=start, end=end)
+        .order_by()
+        .values("due_rule", "participation_code")
         .annotate(
-            held=Count("id"), in_time=Count("id", filter=Q(held_on__lte=F("due_on")))
+            held=Count("id"),
+            in_time=Count("id", filter=Q(held_on__lte=F("due_on"))),
+            seen=Count("id", filter=Q(child_seen_by_chair=True)),
+            advocate=Count("id", filter=Q(advocate_offered=True)),
+            interpreter=Count("id", filter=Q(interpreter_used=True)),
         )
-        .values_list("due_rule", "held", "in_time")
-    }
+        .values_list(
+            "due_rule",
+            "participation_code",
+            "held",
+            "in_time",
+            "seen",
+            "advocate",
+            "interpreter",
+        )
+    )
+    by_rule: dict[str, tuple[int, int]] = {}
+    by_code: dict[str, int] = {}
+    practice = {"held": 0, "seen": 0, "advocate": 0, "interpreter": 0}
+    for rule, code, held, in_time, seen, advocate, interpreter in groups:
+        rule_held, rule_in_time = by_rule.get(rule, (0, 0))
+        by_rule[rule] = (rule_held + held, rule_in_time + in_time)
+        by_code[code] = by_code.get(code, 0) + held
+        practice["held"] += held
+        practice["seen"] += seen
+        practice["advocate"] += advocate
+        practice["interpreter"] += interpreter
     rows = []
     for rule, label in REVIEW_RULE_LABELS.items():
         held, in_time = by_rule.pop(rule, (0, 0))
@@ -298,9 +330,7 @@ def _review_tables(*, start: date, end: date) -> list[ReportTable]:
         "Reviews held in the year (an adjourned review on its first sitting), "
         "each against its own due date; short-break (reg 48) reviews excluded.",
     )
-    codes_rows = _choice_counts(
-        reviews, "participation_code", meeting_codes.ParticipationCode.choices
-    )
+    codes_rows = _rows_for_choices(by_code, meeting_codes.ParticipationCode.choices)
     counted = dict((row[0], row[1]) for row in codes_rows)
     labels = dict(meeting_codes.ParticipationCode.choices)
     took_part = sum(counted.get(labels[f"PN{n}"], 0) for n in range(1, 7))
@@ -316,12 +346,6 @@ def _review_tables(*, start: date, end: date) -> list[ReportTable]:
                 _percent(took_part, aged_four),
             ],
         ],
-    )
-    practice = reviews.aggregate(
-        held=Count("id"),
-        seen=Count("id", filter=Q(child_seen_by_chair=True)),
-        advocate=Count("id", filter=Q(advocate_offered=True)),
-        interpreter=Count("id", filter=Q(interpreter_used=True)),
     )
     held = practice["held"]
     practice_table = ReportTable(
@@ -342,19 +366,36 @@ def _review_tables(*, start: date, end: date) -> list[ReportTable]:
 
 
 def _timeliness_table(*, start: date, end: date) -> ReportTable:
+    """The dashboard's meetings indicators over the year (whole months): from the
+    nightly summary the dashboard reads, or counted now before its first night."""
+    indicators = meetings_selectors.MEETING_INDICATORS
+    summary = reporting_selectors.summary_totals(
+        codes=list(indicators), start=start, end=end
+    )
+    note = (
+        "The dashboard's indicators over the whole year; definitions are on the "
+        "dashboard."
+    )
+    if summary is None:
+        totals = {
+            code: meetings_selectors.meeting_indicator_totals(
+                code, start=start, end=end
+            )
+            for code in indicators
+        }
+    else:
+        totals, as_of = summary
+        note += f" As at the nightly summary of {as_of:%d/%m/%Y}, as the dashboard."
     rows = []
-    for code, indicator in meetings_selectors.MEETING_INDICATORS.items():
-        met, total = meetings_selectors.meeting_indicator_totals(
-            code, start=start, end=end
-        )
+    for code, indicator in indicators.items():
+        met, total = totals[code]
         rows.append([indicator.title, total, met, _percent(met, total)])
     return ReportTable(
         "timeliness",
         "Reviews, conferences and records in timescale",
         ("Indicator", "All", "In timescale", "%"),
         rows,
-        "The dashboard's indicators over the whole year; definitions are on the "
-        "dashboard.",
+        note,
     )
 
 

@@ -261,6 +261,29 @@ def summary_as_of() -> date | None:
     return IndicatorMonth.objects.aggregate(day=Max("computed_on"))["day"]
 
 
+def summary_totals(
+    *, codes: list[str], start: date, end: date
+) -> tuple[dict[str, tuple[int, int]], date] | None:
+    """Return ({code: (in time, all)} over the whole months from `start` to `end`,
+    the day the summary was computed) from the nightly summary in one query, or
+    None before the first nightly sweep."""
+    as_of = summary_as_of()
+    if as_of is None:
+        return None
+    rows = (
+        IndicatorMonth.objects.filter(
+            code__in=codes, month__range=(start.replace(day=1), end)
+        )
+        .order_by()
+        .values("code")
+        .annotate(met=Sum("met"), total=Sum("total"))
+        .values_list("code", "met", "total")
+    )
+    totals = {code: (0, 0) for code in codes}
+    totals.update({code: (met, total) for code, met, total in rows})
+    return totals, as_of
+
+
 def indicator_cards(*, filters: Filters) -> list[IndicatorCard]:
     """Return each indicator over the period and its 12-month trend ending with
     the period. Read from the nightly summary (reporting/sweep.py) in two
@@ -627,6 +650,4 @@ def return_problems(*, year: int, limit: int = RETURN_PROBLEMS_LIMIT):
 def return_check_get(*, year: int) -> ReturnCheck | None:
     """Return the stored check of a collection year with its problems (first
     RETURN_PROBLEMS_LIMIT, in order), or None if it was never checked."""
-    return (
-        ReturnCheck.objects.filter(year=year).prefetch_related("problems").first()
-    )
+    return ReturnCheck.objects.filter(year=year).prefetch_related("problems").first()
