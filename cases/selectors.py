@@ -121,6 +121,13 @@ def iro_scope_q(*, user: User, child: str = "", many: bool = False) -> Q:
     return functools.reduce(operator.or_, parts)
 
 
+def cp_plan_list_during(*, start: date, end: date) -> QuerySet[CPPlanEpisode]:
+    """Return the child protection plans open at any time from `start` to `end`."""
+    return CPPlanEpisode.objects.filter(started_on__lte=end).filter(
+        Q(ended_on__isnull=True) | Q(ended_on__gte=start)
+    )
+
+
 def child_may_change(*, user: User, child: Child) -> bool:
     """Return whether `user` may edit `child`'s record (scope checked separately)."""
     return user.has_perm("cases.change_child")

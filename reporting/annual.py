@@ -12,6 +12,7 @@ from django.db.models import Count, F, Q
 
 from accounts.models import User
 from cases import codes as case_codes
+from cases import selectors as case_selectors
 from lado import codes as lado_codes
 from lado import selectors as lado_selectors
 from meetings import codes as meeting_codes
@@ -400,32 +401,20 @@ def _timeliness_table(*, start: date, end: date) -> ReportTable:
 
 
 def _cp_plan_table(*, start: date, end: date) -> ReportTable:
-    children = meetings_selectors.returns_cp_children(start=start, end=end)
+    plans = case_selectors.cp_plan_list_during(start=start, end=end)
     categories = case_codes.CategoryOfAbuse.choices
-    started = Q(cp_plans__started_on__range=(start, end))
-    open_at_end = Q(cp_plans__started_on__lte=end) & (
-        Q(cp_plans__ended_on__isnull=True) | Q(cp_plans__ended_on__gt=end)
-    )
-    counts = children.order_by().aggregate(
+    started = Q(started_on__range=(start, end))
+    open_at_end = Q(ended_on__isnull=True) | Q(ended_on__gt=end)
+    counts = plans.order_by().aggregate(
         **{
-            f"started_{value}": Count(
-                "cp_plans",
-                distinct=True,
-                filter=started & Q(cp_plans__initial_category=value),
-            )
+            f"started_{value}": Count("id", filter=started & Q(initial_category=value))
             for value, _ in categories
         },
         **{
-            f"open_{value}": Count(
-                "cp_plans",
-                distinct=True,
-                filter=open_at_end & Q(cp_plans__latest_category=value),
-            )
+            f"open_{value}": Count("id", filter=open_at_end & Q(latest_category=value))
             for value, _ in categories
         },
-        ended=Count(
-            "cp_plans", distinct=True, filter=Q(cp_plans__ended_on__range=(start, end))
-        ),
+        ended=Count("id", filter=Q(ended_on__range=(start, end))),
     )
     rows = [
         [label, counts[f"started_{value}"], counts[f"open_{value}"]]
