@@ -269,7 +269,7 @@ class User:
     async def journey_manager(self):
         dashboard = await self.step("dashboard", "/reporting/dashboard/")
         indicator = self.pick(
-            dashboard.body, r'href="(/reporting/dashboard/indicators/[a-z0-9_]+/)"'
+            dashboard.body, r'href="(/reporting/dashboard/indicators/[a-z0-9_]+/)\?'
         )
         if indicator:
             listing = await self.step("indicator list", indicator)

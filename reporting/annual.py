@@ -174,7 +174,7 @@ def iro_annual_report(*, year: ReportYear, user: User) -> AnnualReport:
             ("IRO", "Team", "Children in care", "Children on a CP plan"),
             [
                 [str(u), str(u.team) if u.team_id else "", u.in_care, u.on_plan]
-                for u in meetings_selectors.iro_caseload_rows().select_related("team")
+                for u in meetings_selectors.iro_caseload_rows()
             ],
             "Open IRO allocations as they stand today (the IRO Handbook suggests "
             "50 to 70 children per full-time IRO).",

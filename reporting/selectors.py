@@ -579,9 +579,7 @@ def caseload_table(*, filters: Filters) -> list[list]:
     """Return per-IRO caseload rows: name, team, in care, on a plan."""
     return [
         [str(u), str(u.team) if u.team_id else "", u.in_care, u.on_plan]
-        for u in meetings_selectors.iro_caseload_rows(
-            team_id=filters.team_id
-        ).select_related("team")
+        for u in meetings_selectors.iro_caseload_rows(team_id=filters.team_id)
     ]
 
 

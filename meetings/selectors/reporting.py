@@ -18,10 +18,8 @@ from django.db.models import (
     Exists,
     F,
     Func,
-    IntegerField,
     OuterRef,
     Q,
-    Subquery,
     Value,
     When,
 )
@@ -429,48 +427,46 @@ def dispute_open_rows(*, stage: str | None = None):
     return disputes.select_related("child", "raised_by").order_by("raised_on", "id")
 
 
-def iro_caseload_rows(*, team_id: int | None = None):
-    """Return IROs with open allocations, counting children in care and on a
-    child protection plan, in one query."""
+def iro_caseload_rows(*, team_id: int | None = None) -> list:
+    """Return IROs with open allocations, with their team, each with `in_care` and
+    `on_plan`: how many of their children are in care and on a child protection
+    plan. Two queries, one pass over the open allocations: a child has at most one
+    open IRO allocation, one open care episode and one open plan (constraints), so
+    the joins neither multiply nor repeat rows."""
+    from django.db.models import FilteredRelation
+
     from accounts.models import User
-    from cases.models import Allocation, CareEpisode, CPPlanEpisode
+    from cases.models import Allocation
 
     allocations = Allocation.objects.filter(
-        role=Allocation.Role.IRO, ended_on__isnull=True, worker_id=OuterRef("pk")
+        role=Allocation.Role.IRO, ended_on__isnull=True
     )
-    allocated = {
-        "child__allocations__role": Allocation.Role.IRO,
-        "child__allocations__ended_on__isnull": True,
-        "child__allocations__worker_id": OuterRef("pk"),
-    }
-    in_care = CareEpisode.objects.filter(ended_on__isnull=True, **allocated)
-    on_plan = CPPlanEpisode.objects.filter(ended_on__isnull=True, **allocated)
-    users = User.objects.filter(Exists(allocations))
     if team_id:
-        users = users.filter(team_id=team_id)
-    return users.annotate(
-        in_care=_count_subquery(in_care),
-        on_plan=_count_subquery(on_plan),
-    ).order_by("last_name", "first_name", "id")
-
-
-def _count_subquery(queryset):
-    """Return COUNT(DISTINCT child) of a correlated queryset, as a subquery."""
-    return Coalesce(
-        Subquery(
-            queryset.order_by()
-            .annotate(
-                n=Func(
-                    F("child_id"),
-                    function="COUNT",
-                    template="COUNT(DISTINCT %(expressions)s)",
-                )
-            )
-            .values("n")[:1],
-            output_field=IntegerField(),
-        ),
-        0,
+        allocations = allocations.filter(worker__team_id=team_id)
+    counts = {
+        worker: (in_care, on_plan)
+        for worker, in_care, on_plan in allocations.annotate(
+            open_care=FilteredRelation(
+                "child__care_episodes",
+                condition=Q(child__care_episodes__ended_on__isnull=True),
+            ),
+            open_plan=FilteredRelation(
+                "child__cp_plans", condition=Q(child__cp_plans__ended_on__isnull=True)
+            ),
+        )
+        .order_by()
+        .values("worker_id")
+        .annotate(in_care=Count("open_care__id"), on_plan=Count("open_plan__id"))
+        .values_list("worker_id", "in_care", "on_plan")
+    }
+    users = list(
+        User.objects.filter(pk__in=counts)
+        .select_related("team")
+        .order_by("last_name", "first_name", "id")
     )
+    for user in users:
+        user.in_care, user.on_plan = counts[user.pk]
+    return users
 
 
 # --- statutory returns (DOMAIN.md Part B 2.1, 2.2, 5) -------------------------------
