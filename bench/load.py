@@ -5,7 +5,8 @@ data: `manage.py seed_demo --children 85000`), it migrates, starts gunicorn
 (config.wsgi, threaded workers, persistent database connections, DEBUG off) on
 127.0.0.1 at a free port, signs each virtual user in through the real sign-in form
 as one of the demo staff, then for `--duration` seconds every user works through
-the journey of their role, pausing `--think` seconds (on average) between pages:
+the journey of their role (starting at a random moment within the first pause),
+pausing `--think` seconds (on average) between pages:
 
 - IRO: home, My work, children list, a child's record, meetings, a meeting, the
   child's oversight page, and adds a monitoring note (a write, with CSRF);
@@ -292,6 +293,10 @@ class User:
             await self.step("home", home)
 
     async def run(self, until: float):
+        # People do not all click at the same instant: each user starts at a
+        # random moment within one pause, so the run opens at its steady rate
+        # rather than with every user's first page at once.
+        await asyncio.sleep(self.rng.uniform(0, 1.5) * self.args.think)
         while time.monotonic() < until:
             try:
                 await self.journey()
