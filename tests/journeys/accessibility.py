@@ -48,7 +48,9 @@ INIT_SCRIPT = """
   });
   audit.check = (fresh) => {
     if (!audit.run || fresh) {
-      audit.run = loaded().then(() => window.axe.run(document, {
+      // axe allows one run at a time: a fresh check waits for the one under way.
+      const previous = audit.run ? audit.run.catch(() => null) : Promise.resolve();
+      audit.run = previous.then(loaded).then(() => window.axe.run(document, {
         runOnly: { type: "tag", values: __TAGS__ },
         resultTypes: ["violations"],
       })).then((results) => results.violations.map((v) => ({
