@@ -31,6 +31,31 @@ class IndicatorMonth(models.Model):
         return f"{self.code} {self.month:%Y-%m}: {self.met}/{self.total}"
 
 
+class ReviewMonth(models.Model):
+    """Children in Care reviews held in one calendar month under one rule with one
+    participation code, as at the last nightly sweep: the counts the IRO annual
+    report sums (meetings.selectors.review_counts_by_month). Derived data, like
+    IndicatorMonth."""
+
+    month = models.DateField(help_text="First day of the calendar month.")
+    due_rule = models.CharField(max_length=40)
+    participation_code = models.CharField(max_length=8, blank=True)
+    held = models.PositiveIntegerField()
+    in_time = models.PositiveIntegerField()
+    seen = models.PositiveIntegerField()
+    advocate = models.PositiveIntegerField()
+    interpreter = models.PositiveIntegerField()
+    computed_on = models.DateField()
+
+    class Meta:
+        indexes = [models.Index(fields=["month"])]
+
+    def __str__(self):
+        return (
+            f"{self.month:%Y-%m} {self.due_rule} {self.participation_code}: {self.held}"
+        )
+
+
 class ReturnCheck(models.Model):
     """The last check of one collection year's returns against the DfE rules the
     returns check page shows (rebuilt nightly and on request): when it ran and

@@ -18,7 +18,7 @@ from lado import selectors as lado_selectors
 from meetings import selectors as meetings_selectors
 from reg44 import selectors as reg44_selectors
 
-from .models import IndicatorMonth, ReturnCheck
+from .models import IndicatorMonth, ReturnCheck, ReviewMonth
 
 MY_WORK_LIMIT = 200
 
@@ -259,6 +259,28 @@ def _summary_by_month(*, filters: Filters, first: date, last: date) -> dict:
 def summary_as_of() -> date | None:
     """Return the day the nightly sweep last computed the summary, or None."""
     return IndicatorMonth.objects.aggregate(day=Max("computed_on"))["day"]
+
+
+def review_counts_from_summary(*, start: date, end: date) -> tuple[list, date] | None:
+    """Return (rows as meetings.selectors.review_counts_by_month gives them for the
+    whole months from `start` to `end`, the day they were computed) from the
+    nightly summary, or None before the first nightly sweep."""
+    as_of = ReviewMonth.objects.aggregate(day=Max("computed_on"))["day"]
+    if as_of is None:
+        return None
+    rows = ReviewMonth.objects.filter(
+        month__range=(start.replace(day=1), end)
+    ).values_list(
+        "month",
+        "due_rule",
+        "participation_code",
+        "held",
+        "in_time",
+        "seen",
+        "advocate",
+        "interpreter",
+    )
+    return list(rows), as_of
 
 
 def summary_totals(

@@ -21,7 +21,7 @@ from meetings import selectors as meetings_selectors
 from reg44 import selectors as reg44_selectors
 
 from . import selectors
-from .models import IndicatorMonth, ReturnCheck, ReturnCheckProblem
+from .models import IndicatorMonth, ReturnCheck, ReturnCheckProblem, ReviewMonth
 
 
 @transaction.atomic
@@ -31,7 +31,8 @@ def indicator_months_refresh(*, today: date) -> int:
     `today`; return the rows stored. One DELETE, one INSERT ... SELECT per
     meetings or LADO indicator whatever the volume, and the Regulation 44
     figures counted from aggregate queries (the home-months one query per
-    month of history). Safe to run twice."""
+    month of history). Also rebuilds the IRO annual report's review counts by
+    month (ReviewMonth). Safe to run twice."""
     table = IndicatorMonth._meta.db_table
     stored = 0
     # (code, rows of month / person / in time / all, the person's column)
@@ -68,7 +69,25 @@ def indicator_months_refresh(*, today: date) -> int:
         )
     ]
     IndicatorMonth.objects.bulk_create(rows, batch_size=2000)
+    _review_months_refresh(today=today)
     return stored + len(rows)
+
+
+def _review_months_refresh(*, today: date) -> int:
+    """Replace the annual report's review counts by month with one DELETE and one
+    INSERT ... SELECT; return the rows stored."""
+    table = ReviewMonth._meta.db_table
+    sql, params = meetings_selectors.review_counts_by_month().query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute(f"DELETE FROM {table}")
+        cursor.execute(
+            f"INSERT INTO {table} (month, due_rule, participation_code, held, "
+            "in_time, seen, advocate, interpreter, computed_on) "
+            "SELECT r.month, r.due_rule, r.participation_code, r.held, r.in_time, "
+            f"r.seen, r.advocate, r.interpreter, %s FROM ({sql}) r",
+            [today, *params],
+        )
+        return cursor.rowcount
 
 
 @register

@@ -52,6 +52,7 @@ __all__ = [
     "returns_conference_problems",
     "returns_review_problems",
     "returns_reviews",
+    "review_counts_by_month",
     "dispute_mark_sources",
     "action_mark_sources",
 ]
@@ -497,6 +498,41 @@ def returns_reviews(*, start: date, end: date):
         .exclude(due_rule__startswith="cic_short_break")
         .select_related("child")
         .order_by("child__la_child_id", "held_on", "id")
+    )
+
+
+def review_counts_by_month(*, start: date | None = None, end: date | None = None):
+    """Return the Children in Care reviews of `returns_reviews` (all history when no
+    dates are given) counted by month held, rule and participation code: (first day
+    of month, due rule, participation code, held, in time, child seen, advocate
+    offered, interpreter used). One pass; the annual report sums these rows, and the
+    nightly summary (reporting/sweep.py) stores them."""
+    reviews = Meeting.objects.filter(
+        kind="cic_review", status=Meeting.Status.HELD, held_on__isnull=False
+    ).exclude(due_rule__startswith="cic_short_break")
+    if start and end:
+        reviews = reviews.filter(held_on__range=(start, end))
+    return (
+        reviews.annotate(month=TruncMonth("held_on"))
+        .order_by()
+        .values("month", "due_rule", "participation_code")
+        .annotate(
+            held=Count("id"),
+            in_time=Count("id", filter=Q(held_on__lte=F("due_on"))),
+            seen=Count("id", filter=Q(child_seen_by_chair=True)),
+            advocate=Count("id", filter=Q(advocate_offered=True)),
+            interpreter=Count("id", filter=Q(interpreter_used=True)),
+        )
+        .values_list(
+            "month",
+            "due_rule",
+            "participation_code",
+            "held",
+            "in_time",
+            "seen",
+            "advocate",
+            "interpreter",
+        )
     )
 
 

@@ -290,19 +290,23 @@ def test_lado_annual_report_query_count_does_not_grow(manager_client, lado_year)
     assert count() == few
 
 
-def test_iro_annual_timeliness_reads_the_nightly_summary_with_the_same_figures(
-    manager_client, care_year
+@pytest.mark.parametrize(
+    "key", ["timeliness", "reviews", "participation", "review_practice"]
+)
+def test_iro_annual_tables_read_the_nightly_summary_with_the_same_figures(
+    manager_client, care_year, key
 ):
-    """Before the first nightly sweep the table is counted from the records; after
-    it, read from the summary the dashboard reads: the same figures, dated."""
+    """Before the first nightly sweep the tables are counted from the records;
+    after it, read from the summary it stores: the same figures, dated."""
     from reporting.sweep import indicator_months_refresh
 
-    counted = _table(manager_client.get(IRO_URL, YEAR), "timeliness")
+    counted = _table(manager_client.get(IRO_URL, YEAR), key)
     indicator_months_refresh(today=date(2026, 11, 23))
 
-    summarised = _table(manager_client.get(IRO_URL, YEAR), "timeliness")
+    summarised = _table(manager_client.get(IRO_URL, YEAR), key)
 
     assert summarised.rows == counted.rows
     assert any(row[1] for row in summarised.rows)
     assert "As at the nightly summary of 23/11/2026" in summarised.note
     assert "nightly summary" not in counted.note
+
