@@ -280,20 +280,11 @@ def test_form_discovery_finds_the_project_forms():
     assert len(FORM_CLASSES) >= 60
 
 
-# Forms this fuzzing has shown to fail, each named with its defect; strict, so the
-# entry must go once the form is fixed.
-KNOWN_DEFECTS: dict[str, str] = {}
-
-
 def _form_params():
+    """Every form, by its dotted name; none may fail (no expected failures)."""
     for form_class in FORM_CLASSES:
         name = f"{form_class.__module__}.{form_class.__name__}"
-        marks = (
-            [pytest.mark.xfail(strict=True, reason=KNOWN_DEFECTS[name])]
-            if name in KNOWN_DEFECTS
-            else []
-        )
-        yield pytest.param(form_class, id=name, marks=marks)
+        yield pytest.param(form_class, id=name)
 
 
 @pytest.mark.django_db
